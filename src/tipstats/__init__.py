@@ -1,0 +1,58 @@
+"""tipstats: curated, validated statistics on trafficking in persons.
+
+Every dataset is validated by its pandera model before it is returned, and every row
+carries a ``source_id`` that points into the ``sources`` registry.
+
+>>> import tipstats
+>>> "treaty_events" in tipstats.list_datasets()
+True
+
+Heavy modules (pandera, matplotlib, statsmodels) are imported only when needed, so
+``import tipstats`` costs little more than ``import pandas``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# name -> "module:attribute"; resolved on first use (PEP 562) to keep the import light.
+_LAZY = {
+    "list_datasets": "tipstats.datasets:list_datasets",
+    "load": "tipstats.loaders:load",
+    "describe": "tipstats.loaders:describe",
+    "parties_as_of": "tipstats.treaty:parties_as_of",
+    "claims": "tipstats.claims:claims",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tipstats.claims import claims
+    from tipstats.datasets import list_datasets
+    from tipstats.loaders import describe, load
+    from tipstats.treaty import parties_as_of
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _LAZY:
+        module, attr = _LAZY[name].split(":")
+        value = getattr(importlib.import_module(module), attr)
+    elif name.startswith("load_"):
+        from tipstats import loaders
+
+        value = loaders.named_loader(name.removeprefix("load_"))
+    else:
+        raise AttributeError(f"module 'tipstats' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    from tipstats.datasets import DATASETS
+
+    return sorted([*globals(), *_LAZY, *(f"load_{name}" for name in DATASETS)])
+
+
+__all__ = ["__version__", *_LAZY]

@@ -1,0 +1,5 @@
+import sys
+
+from tipstats.cli import main
+
+sys.exit(main())

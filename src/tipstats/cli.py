@@ -1,0 +1,144 @@
+"""The ``tipstats`` command: argument parsing and error presentation only.
+
+Exit codes: 0 success; 1 data failed validation (or a claim differs with ``--strict``);
+2 any other error. No traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    from tipstats import __version__
+    from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR
+
+    parser = argparse.ArgumentParser(prog="tipstats", description="Curated statistics on trafficking in persons.")
+    parser.add_argument("--version", action="version", version=f"tipstats {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_dirs(p: argparse.ArgumentParser, out: bool) -> None:
+        p.add_argument("--raw-dir", type=Path, default=RAW_DIR, help="folder of raw source files (default: data/raw)")
+        p.add_argument("--reference-dir", type=Path, default=REFERENCE_DIR, help="folder of reviewed reference files")
+        p.add_argument(
+            "--out-dir" if out else "--processed-dir", type=Path, default=REPO_PROCESSED_DIR,
+            help="folder of processed datasets (default: data/processed)",
+        )  # fmt: skip
+        p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    data_dirs(sub.add_parser("build", help="raw -> processed, validating both sides; all or nothing"), out=True)
+    data_dirs(sub.add_parser("validate", help="validate raw files (schema and sha256) and processed datasets"), out=False)
+    sub.add_parser("list", help="list the datasets")
+    info = sub.add_parser("info", help="describe one dataset: columns, sources, caveats")
+    info.add_argument("name")
+    claims = sub.add_parser("claims", help="the claims audit of report A/76/120")
+    claims.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    claims.add_argument("--strict", action="store_true", help="also exit 1 when any claim differs")
+    claims.add_argument("--output", type=Path, help="write to this file instead of standard output")
+    figures = sub.add_parser("figures", help="write every figure as SVG and PNG")
+    figures.add_argument("--out-dir", type=Path, default=Path("reports/figures"))
+    tables = sub.add_parser("analysis", help="write the convictions analysis tables")
+    tables.add_argument("--out-dir", type=Path, default=Path("reports/tables"))
+    for p in (info, claims, figures, tables):
+        p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def _print_failures(exc, stream=sys.stderr) -> None:
+    frame = exc.to_frame()
+    kinds = {"integrity": "Raw files whose bytes changed", "parse": "Files that could not be read"}
+    print(f"tipstats: {len(frame)} data failure(s)", file=stream)
+    for kind, group in frame.groupby("kind", sort=False):
+        print(f"\n{kinds.get(kind, 'Validation failures')} ({len(group)}):", file=stream)
+        shown = group.head(100).fillna("")
+        cols = ["file", "row", "column", "check", "value"]
+        widths = {c: min(60, max(len(c), *(len(str(v)) for v in shown[c]))) for c in cols}
+        print("  " + "  ".join(c.ljust(widths[c]) for c in cols), file=stream)
+        for rec in shown.itertuples(index=False):
+            cells = [str(getattr(rec, c))[: widths[c]].ljust(widths[c]) for c in cols]
+            print("  " + "  ".join(cells), file=stream)
+        if len(group) > len(shown):
+            print(f"  ... {len(group) - len(shown)} more", file=stream)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tipstats.errors import DataValidationError
+
+    if args.command == "list":
+        from tipstats.datasets import list_datasets
+        from tipstats.metadata import model_info
+
+        for name in list_datasets():
+            print(f"{name:<22} {model_info(name)['title']}")
+        return 0
+    if args.command == "info":
+        from tipstats.loaders import column_table, describe
+
+        info = describe(args.name)
+        print(f"{info['name']}: {info['title']}\n\n{info['description']}\n")
+        print(f"As of: {info['as_of']}   Key: {', '.join(info['key'])}   Rows: {info['rows']}\n")
+        print("Columns:\n" + "\n".join("  " + line for line in column_table(args.name).splitlines()))
+        if info["caveats"]:
+            print("\nCaveats:\n" + "\n".join(f"  - {c}" for c in info["caveats"]))
+        print("\nSources:\n" + "\n".join(f"  - [{s['source_id']}] {s['citation']} ({s['licence']})" for s in info["sources"]))
+        return 0
+    if args.command == "build":
+        from tipstats.build import build
+
+        try:
+            result = build(args.raw_dir, args.out_dir, args.reference_dir)
+        except DataValidationError as exc:
+            _print_failures(exc)
+            print(f"\nNothing was written; {args.out_dir} is unchanged.", file=sys.stderr)
+            return 1
+        for warning in result.warnings:
+            print(f"warning: {warning.as_line()}", file=sys.stderr)
+        print(f"built {len(result.datasets)} datasets into {result.out_dir}")
+        return 0
+    if args.command == "validate":
+        from tipstats.validate import validate_all
+
+        failures = validate_all(args.raw_dir, args.processed_dir, args.reference_dir)
+        if failures:
+            _print_failures(DataValidationError(failures), stream=sys.stdout)
+            return 1
+        print("all raw files and processed datasets are valid")
+        return 0
+    if args.command == "claims":
+        from tipstats.claims import run_cli
+
+        return run_cli(args.format, args.strict, args.output)
+    if args.command == "figures":
+        from tipstats.figures import write_all
+
+        for path in write_all(args.out_dir):
+            print(path)
+        return 0
+    if args.command == "analysis":
+        from tipstats.analysis.convictions import write_tables
+
+        for path in write_tables(args.out_dir):
+            print(path)
+        return 0
+    raise AssertionError(args.command)  # pragma: no cover
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.debug:
+        return _run(args)
+    try:
+        return _run(args)
+    except KeyError as exc:
+        print(f"tipstats: error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, RuntimeError, ImportError) as exc:
+        print(f"tipstats: error: {exc} (run with --debug for details)", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

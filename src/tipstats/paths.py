@@ -1,0 +1,30 @@
+"""Where things live: raw sources, the reviewed reference files, and the processed data."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# In a source checkout the package sits at <repo>/src/tipstats.
+REPO_DIR = PACKAGE_DIR.parents[1]
+RAW_DIR = REPO_DIR / "data" / "raw"
+REFERENCE_DIR = REPO_DIR / "data" / "reference"
+REPO_PROCESSED_DIR = REPO_DIR / "data" / "processed"
+REPORTS_DIR = REPO_DIR / "reports"
+
+
+def processed_dir() -> Path:
+    """The folder the loaders read.
+
+    Order: ``$TIPSTATS_DATA_DIR`` (a build of your own), the copy shipped inside an
+    installed wheel, then the ``data/processed`` folder of a source checkout.
+    """
+    override = os.environ.get("TIPSTATS_DATA_DIR")
+    if override:
+        return Path(override)
+    shipped = Path(str(resources.files("tipstats"))) / "_data" / "processed"
+    if shipped.is_dir():
+        return shipped
+    return REPO_PROCESSED_DIR
