@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from tipstats import __version__
-from tipstats.datasets import DATASETS
+from tipstats.datasets import DATASETS, get
 from tipstats.io import write_json, write_text
 from tipstats.schemas.base import column_docs
 from tipstats.sources import sha256_of
@@ -34,7 +34,7 @@ def frictionless_type(dtype: str) -> str:
 
 def model_info(name: str) -> dict[str, Any]:
     """Title, description, key, caveats and as-of date of a dataset, from its model."""
-    model = DATASETS[name].model_class()
+    model = get(name).model_class()
     config = model.Config
     meta = dict(getattr(config, "metadata", None) or {})
     return {
