@@ -55,4 +55,4 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_LAZY, *(f"load_{name}" for name in DATASETS)])
 
 
-__all__ = ["__version__", *_LAZY]
+__all__ = ["__version__", "claims", "describe", "list_datasets", "load", "parties_as_of"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from tipstats.paths import processed_dir
 from tipstats.schemas.base import validate
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_validated(name: str, folder: str) -> pd.DataFrame:
     spec = get(name)
     model = spec.model_class()
@@ -95,8 +95,7 @@ def named_loader(name: str) -> Callable[[], pd.DataFrame]:
     loader.__name__ = loader.__qualname__ = f"load_{name}"
     caveats = "\n".join(f"- {c}" for c in info["caveats"])
     indented = "\n".join("    " + line for line in column_table(name).splitlines())
-    loader.__doc__ = (
-        f"{info['title']}.\n\n{info['description']}\n\nColumns\n-------\n{indented}\n"
-        + (f"\nCaveats\n-------\n{caveats}\n" if caveats else "")
+    loader.__doc__ = f"{info['title']}.\n\n{info['description']}\n\nColumns\n-------\n{indented}\n" + (
+        f"\nCaveats\n-------\n{caveats}\n" if caveats else ""
     )
     return loader

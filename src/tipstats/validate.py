@@ -14,7 +14,7 @@ from tipstats.sources import integrity_failures, read_registry
 
 def validate_processed(processed_dir: Path) -> list[Failure]:
     failures: list[Failure] = []
-    for name, spec in DATASETS.items():
+    for spec in DATASETS.values():
         path = Path(processed_dir) / spec.filename
         if not path.exists():
             failures.append(Failure(str(path), None, None, "processed file exists", None, kind="parse"))
@@ -25,7 +25,9 @@ def validate_processed(processed_dir: Path) -> list[Failure]:
         except DataValidationError as exc:
             failures += exc.failures
         except (ValueError, TypeError) as exc:
-            failures.append(Failure(str(path), None, None, "file reads with the model's dtypes", str(exc), kind="parse"))
+            failures.append(
+                Failure(str(path), None, None, "file reads with the model's dtypes", str(exc), kind="parse")
+            )
     return failures
 
 

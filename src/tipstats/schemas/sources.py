@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandera.pandas as pa
 from pandera.typing import Series
 
 from tipstats.schemas.base import ProcessedModel, field
@@ -11,20 +10,32 @@ from tipstats.schemas.base import ProcessedModel, field
 class Sources(ProcessedModel):
     """One row per source: who said it, when, under which licence, and the raw file's hash."""
 
-    source_id: Series[str] = field("Identifier used in every dataset's `source_id` column.", unique=True, str_matches=r"^[a-z0-9_]+$")
+    source_id: Series[str] = field(
+        "Identifier used in every dataset's `source_id` column.", unique=True, str_matches=r"^[a-z0-9_]+$"
+    )
     producer: Series[str] = field("Who produced the data or statement.")
     title: Series[str] = field("Title of the source.")
     citation: Series[str] = field("Full citation, in the form to use.")
     url: Series[str] = field("Address of the source page or download, where one is known.", nullable=True)
-    repository: Series[str] = field("GitHub repository (owner/name) the file was taken from, if any.", nullable=True)
-    commit: Series[str] = field("Commit of that repository, if any.", nullable=True, str_matches=r"^[0-9a-f]{40}$")
+    repository: Series[str] = field(
+        "GitHub repository (owner/name) the file was taken from, if any.", nullable=True
+    )
+    commit: Series[str] = field(
+        "Commit of that repository, if any.", nullable=True, str_matches=r"^[0-9a-f]{40}$"
+    )
     path_in_repository: Series[str] = field("Path of the file in that repository, if any.", nullable=True)
-    date_published: Series[str] = field("Date the source was published or committed, as precise as known.", nullable=True)
+    date_published: Series[str] = field(
+        "Date the source was published or committed, as precise as known.", nullable=True
+    )
     as_of: Series[str] = field("Date (or year) the data refer to, as precise as known.", nullable=True)
     date_received: Series[str] = field("Date tipstats took its copy of the raw file.", nullable=True)
     licence: Series[str] = field("Licence or terms of use.")
-    raw_path: Series[str] = field("Path of the raw file under data/raw/, if the source is a file.", nullable=True)
-    sha256: Series[str] = field("SHA-256 of the raw file's bytes at intake.", nullable=True, str_matches=r"^[0-9a-f]{64}$")
+    raw_path: Series[str] = field(
+        "Path of the raw file under data/raw/, if the source is a file.", nullable=True
+    )
+    sha256: Series[str] = field(
+        "SHA-256 of the raw file's bytes at intake.", nullable=True, str_matches=r"^[0-9a-f]{64}$"
+    )
     bytes: Series["Int64"] = field("Size of the raw file at intake.", unit="bytes", nullable=True, gt=0)
     caveats: Series[str] = field("Plain-language caveats about the source.", nullable=True)
 
