@@ -15,22 +15,33 @@ def _parser() -> argparse.ArgumentParser:
     from tipstats import __version__
     from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR
 
-    parser = argparse.ArgumentParser(prog="tipstats", description="Curated statistics on trafficking in persons.")
+    parser = argparse.ArgumentParser(
+        prog="tipstats", description="Curated statistics on trafficking in persons."
+    )
     parser.add_argument("--version", action="version", version=f"tipstats {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def data_dirs(p: argparse.ArgumentParser, out: bool) -> None:
-        p.add_argument("--raw-dir", type=Path, default=RAW_DIR, help="folder of raw source files (default: data/raw)")
-        p.add_argument("--reference-dir", type=Path, default=REFERENCE_DIR, help="folder of reviewed reference files")
+        p.add_argument(
+            "--raw-dir", type=Path, default=RAW_DIR, help="folder of raw source files (default: data/raw)"
+        )
+        p.add_argument(
+            "--reference-dir", type=Path, default=REFERENCE_DIR, help="folder of reviewed reference files"
+        )
         p.add_argument(
             "--out-dir" if out else "--processed-dir", type=Path, default=REPO_PROCESSED_DIR,
             help="folder of processed datasets (default: data/processed)",
         )  # fmt: skip
         p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
-    data_dirs(sub.add_parser("build", help="raw -> processed, validating both sides; all or nothing"), out=True)
-    data_dirs(sub.add_parser("validate", help="validate raw files (schema and sha256) and processed datasets"), out=False)
+    data_dirs(
+        sub.add_parser("build", help="raw -> processed, validating both sides; all or nothing"), out=True
+    )
+    data_dirs(
+        sub.add_parser("validate", help="validate raw files (schema and sha256) and processed datasets"),
+        out=False,
+    )
     sub.add_parser("list", help="list the datasets")
     info = sub.add_parser("info", help="describe one dataset: columns, sources, caveats")
     info.add_argument("name")
@@ -83,7 +94,10 @@ def _run(args: argparse.Namespace) -> int:
         print("Columns:\n" + "\n".join("  " + line for line in column_table(args.name).splitlines()))
         if info["caveats"]:
             print("\nCaveats:\n" + "\n".join(f"  - {c}" for c in info["caveats"]))
-        print("\nSources:\n" + "\n".join(f"  - [{s['source_id']}] {s['citation']} ({s['licence']})" for s in info["sources"]))
+        print(
+            "\nSources:\n"
+            + "\n".join(f"  - [{s['source_id']}] {s['citation']} ({s['licence']})" for s in info["sources"])
+        )
         return 0
     if args.command == "build":
         from tipstats.build import build

@@ -58,12 +58,20 @@ def read_raw_csv(path: Path, label: str, *, min_rows: int = 1) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise DataValidationError(
-            [Failure(label, _parser_row(str(exc)), None, "file parses as CSV", str(exc).strip(), kind="parse")]
+            [
+                Failure(
+                    label, _parser_row(str(exc)), None, "file parses as CSV", str(exc).strip(), kind="parse"
+                )
+            ]
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame) < min_rows:
         raise DataValidationError(
-            [Failure(label, None, None, f"file has at least {min_rows} data row(s)", len(frame), kind="parse")]
+            [
+                Failure(
+                    label, None, None, f"file has at least {min_rows} data row(s)", len(frame), kind="parse"
+                )
+            ]
         )
     return frame
 

@@ -21,7 +21,13 @@ from tipstats.sources import sha256_of
 DESCRIPTOR = "datapackage.json"
 CODEBOOK = "codebook.md"
 
-FRICTIONLESS_TYPES = {"str": "string", "string": "string", "float64": "number", "bool": "boolean", "boolean": "boolean"}
+FRICTIONLESS_TYPES = {
+    "str": "string",
+    "string": "string",
+    "float64": "number",
+    "bool": "boolean",
+    "boolean": "boolean",
+}
 
 
 def frictionless_type(dtype: str) -> str:
@@ -75,7 +81,11 @@ def descriptor(out_dir: Path, datasets: dict[str, pd.DataFrame]) -> dict[str, An
         fields = []
         for col in info["columns"]:
             text = col["description"] + (f" Unit: {col['unit']}." if col["unit"] else "")
-            spec: dict[str, Any] = {"name": col["name"], "type": frictionless_type(col["dtype"]), "description": text}
+            spec: dict[str, Any] = {
+                "name": col["name"],
+                "type": frictionless_type(col["dtype"]),
+                "description": text,
+            }
             if spec["type"] == "date":
                 spec["format"] = "%Y-%m-%d"
             constraints = {}
@@ -106,7 +116,9 @@ def descriptor(out_dir: Path, datasets: dict[str, pd.DataFrame]) -> dict[str, An
             "bytes": path.stat().st_size,
             "hash": f"sha256:{sha256_of(path)}",
             "sources": [_source_record(registry.loc[s]) for s in used],
-            "licenses": [{"name": "other", "title": t} for t in sorted({registry.loc[s, "licence"] for s in used})],
+            "licenses": [
+                {"name": "other", "title": t} for t in sorted({registry.loc[s, "licence"] for s in used})
+            ],
             "schema": schema,
         }
         if info["caveats"]:
@@ -122,7 +134,10 @@ def descriptor(out_dir: Path, datasets: dict[str, pd.DataFrame]) -> dict[str, An
             "Every row carries a source_id that points into the sources resource."
         ),
         "licenses": [
-            {"name": "MIT", "title": "tipstats code and curation (the data keep their sources' terms; see each resource)"}
+            {
+                "name": "MIT",
+                "title": "tipstats code and curation (the data keep their sources' terms; see each resource)",
+            }
         ],
         "resources": resources,
     }
@@ -166,7 +181,11 @@ def codebook(datasets: dict[str, pd.DataFrame]) -> str:
             out += ["", "Sources:", ""]
             for s in used:
                 row = registry.loc[s]
-                repo = f" Repository `{row['repository']}` at `{row['commit']}`." if isinstance(row["repository"], str) else ""
+                repo = (
+                    f" Repository `{row['repository']}` at `{row['commit']}`."
+                    if isinstance(row["repository"], str)
+                    else ""
+                )
                 out.append(f"- `{s}`: {_cell(row['citation'])}{repo} Licence: {_cell(row['licence'])}.")
     return "\n".join(out) + "\n"
 

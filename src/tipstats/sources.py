@@ -39,7 +39,11 @@ def integrity_failures(raw_dir: Path, registry: pd.DataFrame) -> list[Failure]:
         if actual != row.sha256:
             failures.append(
                 Failure(
-                    str(path), None, None, f"sha256 equals the registry's {row.sha256[:12]}…", actual[:12] + "…",
+                    str(path),
+                    None,
+                    None,
+                    f"sha256 equals the registry's {row.sha256[:12]}…",
+                    actual[:12] + "…",
                     kind="integrity",
                 )
             )

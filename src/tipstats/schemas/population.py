@@ -11,12 +11,20 @@ from tipstats.schemas.base import ISO3_PATTERN, ProcessedModel, RawModel, field
 class RawPopulation(RawModel):
     """``population/wb_population_SP.POP.TOTL.csv``: World Bank SP.POP.TOTL in long form."""
 
-    country_name: Series[str] = pa.Field(alias="Country Name", description="World Bank name of the economy or aggregate.")
-    country_code: Series[str] = pa.Field(
-        alias="Country Code", str_matches=r"^[A-Z0-9]{3}$", description="World Bank code (ISO3 for countries)."
+    country_name: Series[str] = pa.Field(
+        alias="Country Name", description="World Bank name of the economy or aggregate."
     )
-    year: Series[str] = pa.Field(alias="Year", str_matches=r"^(19[6-9]\d|20[0-4]\d)$", description="Calendar year.")
-    value: Series[str] = pa.Field(alias="Value", str_matches=r"^\d+(\.0+)?$", description="Total population, mid-year.")
+    country_code: Series[str] = pa.Field(
+        alias="Country Code",
+        str_matches=r"^[A-Z0-9]{3}$",
+        description="World Bank code (ISO3 for countries).",
+    )
+    year: Series[str] = pa.Field(
+        alias="Year", str_matches=r"^(19[6-9]\d|20[0-4]\d)$", description="Calendar year."
+    )
+    value: Series[str] = pa.Field(
+        alias="Value", str_matches=r"^\d+(\.0+)?$", description="Total population, mid-year."
+    )
 
     @pa.dataframe_check(error="duplicate (Country Code, Year)")
     def unique_code_year(cls, df) -> Series[bool]:
