@@ -1,0 +1,496 @@
+"""Build ``countries`` and ``country_names``.
+
+``country_names`` is the reviewed file ``data/reference/country_names.csv`` checked against
+every raw source: each spelling that occurs must be listed, each listed spelling must occur,
+and wherever a source gives a code beside a name (dataUNODC, World Bank, Kelley's derived
+file, the legislation evidence) the code must agree.
+
+``countries`` is the universe of codes that any dataset uses: dataUNODC's codes (less the
+reviewed non-country entries in ``glotip_non_country_codes.csv``), every World Bank code that
+is not one of the reviewed aggregates in ``wb_aggregates.csv``, and, checked to be inside that
+set, the codes of the Kelley files, the legislation evidence and the treaty participants.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from tipstats.countries import CHECK as NAME_CHECK
+from tipstats.countries import name_to_iso3
+from tipstats.errors import DataValidationError, Failure, row_number
+from tipstats.schemas.countries import ENTITY_TYPES, NAMES_SOURCE_ID
+
+NAMES_FILE = "country_names.csv"
+AGGREGATES_FILE = "wb_aggregates.csv"
+NON_COUNTRY_FILE = "glotip_non_country_codes.csv"
+REPORT_ID = "a76120"
+REPORT_COLUMN = "paragraph 7"
+
+# Where country names occur: (source_id, column).
+NAME_COLUMNS: list[tuple[str, str]] = [
+    ("untc_tip_2018", "participant"),
+    ("untc_som_2018", "participant"),
+    ("untc_untoc_2014", "participant"),
+    ("tip_evidence", "participant"),
+    ("tip_evidence_r2", "participant"),
+    ("kelley_panel", "country"),
+    ("kelley_by_country", "country_kelley"),
+    ("legislation_evidence_r2", "country"),
+    ("wb_population", "Country Name"),
+    ("glotip_2025", "Country"),
+    ("glotip_2023", "Country"),
+]
+# Sources that give a code beside the name in the same row: (source_id, name column, code column).
+CODED_COLUMNS: list[tuple[str, str, str]] = [
+    ("kelley_by_country", "country_kelley", "iso3"),
+    ("legislation_evidence_r2", "country", "iso3"),
+    ("wb_population", "Country Name", "Country Code"),
+    ("glotip_2025", "Country", "Iso3_code"),
+    ("glotip_2023", "Country", "Iso3_code"),
+]
+GLOTIP_RELEASES = ["glotip_2025", "glotip_2023"]  # order of preference for names and regions
+UNTC_IDS = ["untc_tip_2018", "untc_som_2018", "untc_untoc_2014"]
+# Codes used by other datasets; each must already be in the universe built from dataUNODC and WB.
+CODE_COLUMNS: list[tuple[str, str]] = [("kelley_by_country", "iso3"), ("legislation_evidence_r2", "iso3")]
+
+REFERENCE_COLUMNS = ["name", "iso3", "entity_type", "basis", "note"]
+BASES = ["paired_in_source", "treaty_readme", "reviewed", "wb_aggregate"]
+CODE_RULE = re.compile(r"^[A-Z]{3}$")
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+
+
+def number_from_text(word: str) -> int:
+    """A count as the report writes it: digits, or a number word up to ten."""
+    word = word.strip().lower()
+    if word.isdigit():
+        return int(word)
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    raise ValueError(f"not a count: {word!r}")
+
+
+def report_member_states(text: str) -> list[str]:
+    """The Member States listed in paragraph 7 of A/76/120, in the report's order.
+
+    The paragraph says how many it lists; a list of another length is an error. The list is
+    split at ", " and at the last " and " (no name in the report's list ends in " and ...").
+
+    >>> report_member_states("7. As at 9 June 2021, the following 3 Member States had submitted "
+    ...     "information in response to a request: Albania, Bosnia and Herzegovina and Zimbabwe. 8. Most")
+    ['Albania', 'Bosnia and Herzegovina', 'Zimbabwe']
+    """
+    flat = " ".join(text.split())
+    match = re.search(
+        r"\b7\. As at [^,]+, the following (\w+) Member States had submitted information[^:]*: (.+?)\. (?:\d+\. |$)",
+        flat,
+    )
+    if not match:
+        raise ValueError("paragraph 7 of A/76/120 (list of Member States) not found")
+    expected = number_from_text(match.group(1))
+    head, _, last = match.group(2).rpartition(" and ")
+    names = [*head.split(", "), last] if head else [last]
+    if len(names) != expected:
+        raise ValueError(f"paragraph 7 lists {len(names)} names, but says {expected}")
+    return [n.strip() for n in names]
+
+
+# -- occurrences and code pairs ----------------------------------------------------------------
+
+
+def name_occurrences(frames: dict[str, pd.DataFrame], report_names: list[str]) -> pd.DataFrame:
+    """Every distinct (name, source) with the first row it occurs in: name, source_id, column, index.
+
+    Empty cells are not spellings (dataUNODC leaves ``Country`` empty for its non-country codes).
+    """
+    parts = []
+    for source_id, column in NAME_COLUMNS:
+        values = frames[source_id][column].dropna()
+        first = values[~values.duplicated()]
+        parts.append(
+            pd.DataFrame(
+                {"name": first.to_numpy(), "source_id": source_id, "column": column, "index": first.index}
+            )
+        )
+    parts.append(
+        pd.DataFrame(
+            {"name": report_names, "source_id": REPORT_ID, "column": REPORT_COLUMN, "index": pd.NA}
+        ).drop_duplicates("name")
+    )
+    out = pd.concat(parts, ignore_index=True)
+    return out.astype({"name": "str", "source_id": "str", "column": "str"})
+
+
+def code_pairs(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Distinct (name, code) pairs that a source gives in one row: name, code, source_id, code_column, index.
+
+    Rows without a name are left out (a code without a name is no evidence about a spelling).
+    """
+    parts = []
+    for source_id, name_col, code_col in CODED_COLUMNS:
+        frame = frames[source_id][[name_col, code_col]].dropna(subset=[name_col])
+        first = frame[~frame.duplicated()]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "name": first[name_col].to_numpy(),
+                    "code": first[code_col].to_numpy(),
+                    "source_id": source_id,
+                    "code_column": code_col,
+                    "index": first.index,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+# -- checks -----------------------------------------------------------------------------------
+
+
+def _ref_failures(reference: pd.DataFrame, label: str) -> list[Failure]:
+    failures: list[Failure] = []
+    if list(reference.columns) != REFERENCE_COLUMNS:
+        return [Failure(label, None, None, f"columns are {REFERENCE_COLUMNS}", list(reference.columns))]
+    for i, value in reference["name"][reference["name"].duplicated(keep=False)].items():
+        failures.append(Failure(label, row_number(i), "name", "each spelling is listed once", value, "rule"))
+    for i, value in reference["name"][reference["name"].isna()].items():
+        failures.append(Failure(label, row_number(i), "name", "not empty", value, "rule"))
+    for column, allowed in [("basis", BASES), ("entity_type", ENTITY_TYPES)]:
+        for i, value in reference[column][~reference[column].isin(allowed)].items():
+            failures.append(Failure(label, row_number(i), column, f"isin({allowed})", value, "rule"))
+    needs_note = reference["basis"].ne("paired_in_source") & reference["note"].isna()
+    for i in reference.index[needs_note]:
+        failures.append(
+            Failure(
+                label, row_number(i), "note", "a code not paired in a source states its reason", None, "rule"
+            )
+        )
+    return failures
+
+
+def name_map_failures(
+    reference: pd.DataFrame,
+    occurrences: pd.DataFrame,
+    pairs: pd.DataFrame,
+    aggregates: set[str],
+    labels: dict[str, str],
+    reference_label: str = NAMES_FILE,
+) -> list[Failure]:
+    """Every disagreement between the reviewed mapping and the raw sources.
+
+    ``labels`` maps a source_id to the file name used in failures.
+    """
+    failures = _ref_failures(reference, reference_label)
+    if failures:
+        return failures
+    listed = reference.set_index("name")
+    # 1. every spelling that occurs is listed
+    unknown = occurrences[~occurrences["name"].isin(listed.index)]
+    for row in unknown.itertuples(index=False):
+        failures.append(
+            Failure(
+                labels.get(row.source_id, row.source_id),
+                row_number(row.index),
+                row.column,
+                NAME_CHECK,
+                row.name,
+                "rule",
+            )
+        )
+    # 2. every listed spelling occurs somewhere
+    stale = reference[~reference["name"].isin(set(occurrences["name"]))]
+    for i, value in stale["name"].items():
+        failures.append(
+            Failure(reference_label, row_number(i), "name", "spelling occurs in a raw source", value, "rule")
+        )
+    # 3. codes given beside names agree
+    known = pairs[pairs["name"].isin(listed.index)]
+    for row in known.itertuples(index=False):
+        iso3 = listed.at[row.name, "iso3"]
+        entity = listed.at[row.name, "entity_type"]
+        if pd.isna(row.code):
+            ok = pd.isna(iso3)
+        elif row.code in aggregates:
+            ok = pd.isna(iso3) and entity in {"aggregate", "regional_organisation"}
+        else:
+            ok = iso3 == row.code
+        if not ok:
+            failures.append(
+                Failure(
+                    labels.get(row.source_id, row.source_id),
+                    row_number(row.index),
+                    row.code_column,
+                    f"code agrees with country_names ({row.name!r} -> {iso3 if pd.notna(iso3) else 'no code'})",
+                    row.code,
+                    "rule",
+                )
+            )
+    # 4. the stated basis is true
+    paired = set(zip(known["name"], known["code"], strict=True))
+    wb_aggregate_names = set(
+        known.loc[(known["source_id"] == "wb_population") & known["code"].isin(aggregates), "name"]
+    )
+    for i, row in reference.iterrows():
+        is_paired = pd.notna(row["iso3"]) and (row["name"], row["iso3"]) in paired
+        if row["basis"] == "paired_in_source" and not is_paired:
+            check = "basis paired_in_source: a source gives this spelling beside this code"
+            failures.append(Failure(reference_label, row_number(i), "basis", check, row["name"], "rule"))
+        elif row["basis"] != "paired_in_source" and is_paired:
+            check = "basis is paired_in_source where a source gives this spelling beside this code"
+            failures.append(Failure(reference_label, row_number(i), "basis", check, row["name"], "rule"))
+        if row["basis"] == "wb_aggregate" and row["name"] not in wb_aggregate_names:
+            check = "basis wb_aggregate: the World Bank gives this name to a listed aggregate"
+            failures.append(Failure(reference_label, row_number(i), "basis", check, row["name"], "rule"))
+    return failures
+
+
+def country_names_from_reference(
+    reference: pd.DataFrame, occurrences: pd.DataFrame, pairs: pd.DataFrame
+) -> pd.DataFrame:
+    """The processed ``country_names``: the reviewed rows, where each spelling occurs, and how it is known."""
+    occurs = occurrences.groupby("name")["source_id"].agg(lambda s: ";".join(sorted(set(s))))
+    paired_in = (
+        pairs.dropna(subset=["code"])
+        .groupby(["name", "code"])["source_id"]
+        .agg(lambda s: ", ".join(sorted(set(s))))
+    )
+    notes = []
+    for row in reference.itertuples(index=False):
+        note = "" if pd.isna(row.note) else row.note
+        if row.basis == "paired_in_source":
+            given = f"Code given beside this spelling in {paired_in.get((row.name, row.iso3), '')}."
+            note = f"{given} {note}".strip()
+        notes.append(note)
+    out = pd.DataFrame(
+        {
+            "name": reference["name"],
+            "iso3": reference["iso3"],
+            "entity_type": reference["entity_type"],
+            "occurs_in": reference["name"].map(occurs),
+            "note": notes,
+            "source_id": NAMES_SOURCE_ID,
+        }
+    )
+    return out.sort_values("name", key=lambda s: s.str.casefold(), kind="stable").reset_index(drop=True)
+
+
+# -- countries ---------------------------------------------------------------------------------
+
+
+def _glotip_entities(frame: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (Iso3_code, Country, Region, Subregion) of one release, with the first row of each."""
+    cols = ["Iso3_code", "Country", "Region", "Subregion"]
+    first = frame[cols][~frame[cols].duplicated()]
+    return first.assign(index=first.index)
+
+
+def non_country_failures(
+    releases: dict[str, pd.DataFrame], listed: pd.DataFrame, labels: dict[str, str], reference_label: str
+) -> list[Failure]:
+    """dataUNODC entries that are not countries must be exactly the reviewed list.
+
+    The rule: an entry is a country when its code is three capital letters and it has a Country name.
+    """
+    failures = []
+    found = set()
+    for source_id, frame in releases.items():
+        entities = _glotip_entities(frame)
+        bad = entities[
+            ~entities["Iso3_code"].fillna("").str.fullmatch(CODE_RULE.pattern) | entities["Country"].isna()
+        ]
+        for row in bad.itertuples(index=False):
+            key = (
+                row.Iso3_code if pd.notna(row.Iso3_code) else "",
+                row.Country if pd.notna(row.Country) else "",
+                source_id,
+            )
+            found.add(key)
+    expected = {
+        (
+            r.code_as_given if pd.notna(r.code_as_given) else "",
+            r.country_as_given if pd.notna(r.country_as_given) else "",
+            r.source_id,
+        ): i
+        for i, r in zip(listed.index, listed.itertuples(index=False), strict=True)
+    }
+    for key in sorted(found - set(expected)):
+        check = f"non-country entry is listed in {NON_COUNTRY_FILE}"
+        failures.append(
+            Failure(labels.get(key[2], key[2]), None, "Iso3_code", check, f"{key[0]!r} / {key[1]!r}", "rule")
+        )
+    for key in sorted(set(expected) - found):
+        check = "listed non-country entry occurs in the release"
+        failures.append(
+            Failure(reference_label, row_number(expected[key]), "code_as_given", check, key[0], "rule")
+        )
+    return failures
+
+
+def aggregate_failures(wb: pd.DataFrame, aggregates: pd.DataFrame, label: str) -> list[Failure]:
+    """Every listed aggregate occurs in the World Bank file under the listed name."""
+    names = wb.drop_duplicates("Country Code").set_index("Country Code")["Country Name"]
+    failures = []
+    for i, row in aggregates.iterrows():
+        if row["code"] not in names.index:
+            failures.append(
+                Failure(
+                    label, row_number(i), "code", "code occurs in the World Bank file", row["code"], "rule"
+                )
+            )
+        elif names[row["code"]] != row["wb_name"]:
+            check = f"wb_name equals the World Bank's name ({names[row['code']]!r})"
+            failures.append(Failure(label, row_number(i), "wb_name", check, row["wb_name"], "rule"))
+    for i in aggregates.index[aggregates["code"].duplicated(keep=False)]:
+        failures.append(
+            Failure(
+                label, row_number(i), "code", "each code is listed once", aggregates.at[i, "code"], "rule"
+            )
+        )
+    for i in aggregates.index[aggregates["source_id"].ne("wb_population")]:
+        failures.append(
+            Failure(
+                label,
+                row_number(i),
+                "source_id",
+                "isin(['wb_population'])",
+                aggregates.at[i, "source_id"],
+                "rule",
+            )
+        )
+    return failures
+
+
+def countries_from_sources(
+    releases: dict[str, pd.DataFrame],
+    wb: pd.DataFrame,
+    aggregate_codes: set[str],
+    untc_names: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per code: dataUNODC codes that are countries, and World Bank codes that are not aggregates.
+
+    ``releases`` maps glotip source_ids (in order of preference) to raw frames; ``untc_names`` has
+    columns iso3 and participant (UNTC TIP Protocol names), used for a code dataUNODC lacks.
+    """
+    rows: dict[str, dict] = {}
+    for source_id, frame in releases.items():
+        entities = _glotip_entities(frame)
+        good = entities[
+            entities["Iso3_code"].fillna("").str.fullmatch(CODE_RULE.pattern) & entities["Country"].notna()
+        ]
+        for row in good.itertuples(index=False):
+            if row.Iso3_code in rows:
+                continue
+            rows[row.Iso3_code] = {
+                "iso3": row.Iso3_code,
+                "name": row.Country,
+                "unodc_region": row.Region,
+                "unodc_subregion": row.Subregion,
+                "source_id": source_id,
+            }
+    untc = untc_names.dropna(subset=["iso3"]).drop_duplicates("iso3").set_index("iso3")["participant"]
+    wb_names = wb.drop_duplicates("Country Code").set_index("Country Code")["Country Name"]
+    for code, wb_name in wb_names.items():
+        if code in aggregate_codes or code in rows:
+            continue
+        if code in untc.index:
+            rows[code] = {"iso3": code, "name": untc[code], "source_id": "untc_tip_2018"}
+        else:
+            rows[code] = {"iso3": code, "name": wb_name, "source_id": "wb_population"}
+    out = pd.DataFrame(
+        list(rows.values()), columns=["iso3", "name", "unodc_region", "unodc_subregion", "source_id"]
+    )
+    out.insert(2, "m49", pd.array([pd.NA] * len(out), dtype="Int64"))
+    return out.sort_values("iso3").reset_index(drop=True)
+
+
+def ambiguous_glotip_failures(releases: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Failure]:
+    """Within one release, one code must have one name, region and subregion."""
+    failures = []
+    for source_id, frame in releases.items():
+        entities = _glotip_entities(frame).dropna(subset=["Iso3_code"])
+        repeated = entities[entities["Iso3_code"].duplicated(keep=False)]
+        for row in repeated.itertuples(index=False):
+            check = "one Country/Region/Subregion per Iso3_code"
+            failures.append(
+                Failure(labels[source_id], row_number(row.index), "Iso3_code", check, row.Iso3_code, "rule")
+            )
+    return failures
+
+
+def missing_code_failures(
+    countries: pd.DataFrame, used: list[tuple[str, str, pd.Series]], labels: dict[str, str]
+) -> list[Failure]:
+    """Codes that another source uses but the universe lacks (nothing gives them a name)."""
+    known = set(countries["iso3"])
+    failures = []
+    for source_id, column, codes in used:
+        missing = codes.dropna()[~codes.dropna().isin(known)]
+        for i, value in missing[~missing.duplicated()].items():
+            check = "iso3 in countries (dataUNODC or World Bank code)"
+            failures.append(
+                Failure(labels.get(source_id, source_id), row_number(i), column, check, value, "rule")
+            )
+    return failures
+
+
+# -- builder ------------------------------------------------------------------------------------
+
+
+def build(ctx) -> dict[str, pd.DataFrame]:
+    needed = sorted({sid for sid, _ in NAME_COLUMNS} | {sid for sid, *_ in CODED_COLUMNS})
+    frames = {sid: ctx.raw(sid) for sid in needed}
+    labels = {sid: str(ctx.raw_file(sid)) for sid in needed}
+    reference_dir = ctx.reference_dir
+    names_label = str(reference_dir / NAMES_FILE)
+    aggregates_label = str(reference_dir / AGGREGATES_FILE)
+    non_country_label = str(reference_dir / NON_COUNTRY_FILE)
+
+    reference = ctx.reference(NAMES_FILE)
+    aggregates = ctx.reference(AGGREGATES_FILE)
+    non_country = ctx.reference(NON_COUNTRY_FILE)
+    report_names = report_member_states(ctx.text(REPORT_ID))
+
+    occurrences = name_occurrences(frames, report_names)
+    pairs = code_pairs(frames)
+    aggregate_codes = set(aggregates["code"])
+    releases = {sid: frames[sid] for sid in GLOTIP_RELEASES}
+
+    failures = aggregate_failures(frames["wb_population"], aggregates, aggregates_label)
+    failures += non_country_failures(releases, non_country, labels, non_country_label)
+    failures += ambiguous_glotip_failures(releases, labels)
+    failures += name_map_failures(reference, occurrences, pairs, aggregate_codes, labels, names_label)
+    if failures:
+        raise DataValidationError(failures)
+
+    country_names = country_names_from_reference(reference, occurrences, pairs)
+    untc_tip = frames["untc_tip_2018"]
+    untc_names = pd.DataFrame(
+        {
+            "participant": untc_tip["participant"],
+            "iso3": name_to_iso3(
+                untc_tip["participant"], file=labels["untc_tip_2018"], column="participant", mapping=reference
+            ),
+        }
+    )
+    countries = countries_from_sources(releases, frames["wb_population"], aggregate_codes, untc_names)
+
+    used: list[tuple[str, str, pd.Series]] = [(sid, col, frames[sid][col]) for sid, col in CODE_COLUMNS]
+    for sid, column in NAME_COLUMNS:
+        if sid in UNTC_IDS or sid.startswith("tip_evidence"):
+            codes = name_to_iso3(frames[sid][column], file=labels[sid], column=column, mapping=reference)
+            used.append((sid, column, codes))
+    used.append(
+        (
+            REPORT_ID,
+            REPORT_COLUMN,
+            name_to_iso3(pd.Series(report_names), file=REPORT_ID, column=REPORT_COLUMN, mapping=reference),
+        )
+    )
+    failures = missing_code_failures(countries, used, labels)
+    if failures:
+        raise DataValidationError(failures)
+    return {"countries": countries, "country_names": country_names}
