@@ -12,14 +12,17 @@ STAMP := $(VENV)/.installed
 TIPSTATS := $(VENV)/bin/tipstats
 
 SRC := $(shell find src/tipstats -name '*.py' -o -name '*.mplstyle' | sort)
+# What the processed data depend on: the data layer only (a figure change does not rebuild data).
+DATA_SRC := $(shell find src/tipstats/build src/tipstats/schemas -name '*.py' | sort) \
+	$(addprefix src/tipstats/,__init__.py countries.py datasets.py errors.py io.py metadata.py paths.py raw.py sources.py)
 RAW := $(shell find data/raw -type f | sort)
 REFERENCE := $(wildcard data/reference/*.csv)
 PROCESSED := data/processed/datapackage.json
 
-.PHONY: help setup data figures notebooks tables claims report all test lint format bench clean lab
+.PHONY: help setup data figures notebooks tables claims report all test lint format bench clean clean-outputs lab
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,17 +32,58 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create or update the virtual environment .venv (package + dev tools)
 
-$(PROCESSED): $(STAMP) $(RAW) $(REFERENCE) $(SRC)
+$(PROCESSED): $(STAMP) $(RAW) $(REFERENCE) $(DATA_SRC)
 	$(TIPSTATS) build
+	@touch $@
 
 data: $(PROCESSED) ## build data/processed from data/raw (validated, all or nothing)
 
-all: setup data ## everything: data, figures, executed notebooks, tables, claims, HTML report
+include mk/reports.mk
 
-test: $(PROCESSED) ## run the test suite (and ruff)
+ANALYSIS_SRC := $(wildcard src/tipstats/analysis/*.py)
+CLAIMS_SRC := $(wildcard src/tipstats/claims/*.py)
+TABLES := reports/tables/manifest.txt
+
+$(TABLES): $(STAMP) $(ANALYSIS_SRC) $(call datasets,convictions legislation population)
+	@mkdir -p $(@D)
+	$(PY) -m tipstats analysis --out-dir $(@D) > $@.tmp
+	@mv -f $@.tmp $@
+
+tables: $(TABLES) ## the convictions analysis tables in reports/tables/
+
+ALL_DATASETS := countries country_names population treaty_events party_counts legislation legislation_panel \
+	legislation_counts glotip glotip_quarantine victim_shares exploitation_shares convictions trust_fund sources
+
+reports/claims.md: $(STAMP) $(CLAIMS_SRC) $(ANALYSIS_SRC) $(CLAIMS_REGISTRY) $(call datasets,$(ALL_DATASETS))
+	$(PY) -m tipstats claims --format markdown --output $@
+
+claims: reports/claims.md ## the claims audit of A/76/120 as a markdown table (reports/claims.md)
+
+SITE := reports/site/index.html
+$(SITE): tools/build_site.py $(FIGURES_INDEX) $(NOTEBOOK_PAGES) reports/claims.md $(PROCESSED)
+	$(PY) tools/build_site.py
+
+report: $(SITE) ## the static HTML report in reports/site/ (opens from the file system)
+
+all: setup data figures notebooks tables claims report ## everything: data, figures, executed notebooks, tables, claims, HTML report
+
+# The browser test needs Debian's chromium and chromium-driver; installed here when missing (as root).
+CHROMIUM := .make/chromium
+$(CHROMIUM):
+	@mkdir -p $(@D)
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		echo "installing chromium and chromium-driver (Debian packages) for the browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+	@touch $@
+
+test: all $(CHROMIUM) ## run ruff and the test suite (builds what is missing first)
 	$(PY) -m ruff check src tests tools
 	$(PY) -m ruff format --check src tests tools
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+bench: all ## benchmarks: import, load, make all (clean and no-op), peak memory; writes reports/bench.json
+	$(PY) tools/bench.py
 
 lint: $(STAMP) ## ruff check and format check
 	$(PY) -m ruff check src tests tools
@@ -52,5 +96,9 @@ format: $(STAMP) ## format the code with ruff
 lab: $(STAMP) ## open the notebooks in Jupyter Lab
 	$(VENV)/bin/jupyter lab notebooks/
 
-clean: ## remove generated reports and the virtual environment (keeps data/processed)
-	rm -rf reports/figures reports/notebooks reports/tables reports/site reports/claims.md reports/bench.json $(VENV) .pytest_cache .ruff_cache
+clean-outputs: ## remove every generated output (processed data, reports, make stamps); keeps .venv
+	rm -rf data/processed reports/figures reports/notebooks reports/tables reports/site reports/claims.md .make/data
+
+clean: ## remove generated reports and the virtual environment (keeps the committed data/processed)
+	rm -rf reports/figures reports/notebooks reports/tables reports/site reports/claims.md reports/bench.json \
+		.make $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,782 @@
+"""Build the GLOTIP datasets: ``glotip``, ``glotip_quarantine``, ``victim_shares``, ``exploitation_shares``
+and ``convictions``.
+
+Load: both dataUNODC releases, the GLOTIP text figures, ``countries`` and ``population``.
+Process: pure functions below (each takes and returns DataFrames, vectorised):
+
+* :func:`parse_counts` reads dataUNODC count text ('<5', '1,192', '37').
+* :func:`questionnaire_code_mask` finds the corrupted rows by rule.
+* :func:`tidy_release` splits one release into kept rows and quarantined rows, resolving duplicate keys.
+* :func:`published_shares`, :func:`computed_victim_shares`, :func:`computed_exploitation_shares`.
+* :func:`convictions_from_glotip`.
+Save: ``build(ctx)`` returns the five frames; ``tipstats.build`` validates and writes them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from tipstats.errors import DataValidationError, Failure, row_number
+from tipstats.schemas.glotip import (
+    EXPLOITATION_FORMS,
+    RELEASES,
+    SUPPRESSED_FLAG,
+    SUPPRESSED_TEXT,
+    VICTIM_GROUPS,
+)
+
+SOURCE_IDS = {"2025-04-14": "glotip_2025", "2023-05-30": "glotip_2023"}
+assert SOURCE_IDS == RELEASES
+MAIN_RELEASE = "2025-04-14"
+NON_COUNTRY_FILE = "glotip_non_country_codes.csv"
+TEXT_FIGURES = "glotip_text_figures"
+
+RAW_TO_QUARANTINE = {
+    "Iso3_code": "iso3_code",
+    "Country": "country",
+    "Region": "region",
+    "Subregion": "subregion",
+    "Indicator": "indicator",
+    "Dimension": "dimension",
+    "Category": "category",
+    "Sex": "sex",
+    "Age": "age",
+    "Year": "year",
+    "Unit of measurement": "unit_of_measurement",
+    "txtVALUE": "txt_value",
+    "Source": "source",
+}
+RAW_COLUMNS = list(RAW_TO_QUARANTINE)
+KEY_RAW = ["Iso3_code", "Indicator", "Dimension", "Category", "Sex", "Age", "Year"]
+GLOTIP_COLUMNS = [
+    "release",
+    "iso3",
+    "country",
+    "indicator",
+    "dimension",
+    "category",
+    "sex",
+    "age",
+    "year",
+    "value",
+    "value_flag",
+    "duplicate_seq",
+    "source_row",
+    "source_id",
+]
+GLOTIP_SORT = ["release", "iso3", "indicator", "dimension", "category", "sex", "age", "year", "duplicate_seq"]
+QUARANTINE_COLUMNS = [
+    "release",
+    "source_row",
+    *RAW_TO_QUARANTINE.values(),
+    "reason",
+    "detail",
+    "duplicate_of",
+    "source_id",
+]
+
+DETECTED = "Detected trafficking victims"
+OTHER_FORMS = "Other forms of exploitation"
+CHILD, ADULT = "0 to 17 years", "18 years or over"
+
+# -- counts -------------------------------------------------------------------------------------
+
+# Digits, or digits grouped by thousands separators; at most 18 digits so the count fits an int64.
+_NUMBER = r"(?:[0-9]{1,18}|[0-9]{1,3}(?:,[0-9]{3}){1,5})"
+COUNT_CHECK = "count: '<5', digits, or digits with thousands separators ('1,192')"
+
+
+def parse_counts(text: pd.Series) -> pd.DataFrame:
+    """Parse dataUNODC count text.
+
+    Returns a frame on the same index with ``value`` (nullable Int64; missing for '<5'), ``value_flag``
+    ('suppressed_lt5' for '<5', else missing) and ``valid`` (False for any other text, which callers must
+    report as an error: it is never silently missing).
+
+    >>> parse_counts(pd.Series(["<5", "1,192", "37", "n/a"]))["value"].tolist()
+    [<NA>, 1192, 37, <NA>]
+    """
+    s = text.astype("str")
+    suppressed = s.eq(SUPPRESSED_TEXT).fillna(False).astype(bool)
+    numeric = s.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+    digits = s.where(numeric).str.replace(",", "", regex=False)
+    value = digits.astype("Int64")
+    flag = pd.Series(pd.NA, index=s.index, dtype="str").mask(suppressed, SUPPRESSED_FLAG)
+    return pd.DataFrame({"value": value, "value_flag": flag, "valid": numeric | suppressed}, index=s.index)
+
+
+# -- corrupted rows -------------------------------------------------------------------------------
+
+# A GLOTIP questionnaire item code in Category ('Q6.1_10s_2019'), or a value whose digits are the same
+# code run together with a year: '61' + item number (1-2 digits) + year 2000-2049 ('61,102,019',
+# '6,112,019'). No country reports millions of persons convicted; these are codes and dates.
+QUESTIONNAIRE_CATEGORY = r"Q\d+(?:\.\d+)*_\d+s_\d{4}"
+QUESTIONNAIRE_VALUE_DIGITS = r"61\d{1,2}20[0-4]\d"
+
+
+def _questionnaire_parts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    category = (
+        frame["Category"].astype("str").str.fullmatch(QUESTIONNAIRE_CATEGORY).fillna(False).astype(bool)
+    )
+    digits = frame["txtVALUE"].astype("str").str.replace(",", "", regex=False)
+    value = digits.str.fullmatch(QUESTIONNAIRE_VALUE_DIGITS).fillna(False).astype(bool)
+    return category, value
+
+
+def questionnaire_code_mask(frame: pd.DataFrame) -> pd.Series:
+    """True for raw rows whose Category or txtVALUE is a questionnaire code (the documented corruption)."""
+    category, value = _questionnaire_parts(frame)
+    return category | value
+
+
+def _questionnaire_detail(category: pd.Series, value: pd.Series) -> pd.Series:
+    both = "Category is a questionnaire item code and txtVALUE is an item code run together with a year"
+    only_category = "Category is a questionnaire item code"
+    only_value = "txtVALUE is a questionnaire item code ('61' + item) run together with a year, not a count"
+    out = pd.Series(only_value, index=category.index, dtype="str")
+    out = out.mask(category & value, both).mask(category & ~value, only_category)
+    return out
+
+
+# -- one release --------------------------------------------------------------------------------
+
+
+def _sorted_values(frame: pd.DataFrame, by: list[str]) -> pd.Series:
+    """The txtVALUEs of each group, sorted and joined: a multiset fingerprint (one row per group)."""
+    ordered = frame.sort_values(by + ["txtVALUE"])
+    return ordered.groupby(by, dropna=False)["txtVALUE"].agg("|".join)
+
+
+def _listed_entries(frame: pd.DataFrame, non_country: pd.DataFrame) -> pd.Series:
+    """The reviewed reason for each raw row whose (Iso3_code, Country) is a listed non-country entry."""
+    key = frame["Iso3_code"].fillna("") + "\x1f" + frame["Country"].fillna("")
+    listed = non_country["code_as_given"].fillna("") + "\x1f" + non_country["country_as_given"].fillna("")
+    reasons = pd.Series(non_country["reason"].to_numpy(), index=listed.to_numpy())
+    return key.map(reasons[~reasons.index.duplicated()])
+
+
+def tidy_release(
+    raw: pd.DataFrame,
+    release: str,
+    country_codes: pd.Series | set[str],
+    label: str,
+    non_country: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split one raw release into ``glotip`` rows and ``glotip_quarantine`` rows.
+
+    Rules, in this order (a row gets the first that applies):
+
+    1. questionnaire_code: :func:`questionnaire_code_mask`.
+    2. no_iso3_code / not_a_country: the (Iso3_code, Country) entry is listed for this release in the
+       reviewed ``data/reference/glotip_non_country_codes.csv`` (``non_country``: columns code_as_given,
+       country_as_given, reason; the ``countries`` builder checks that the list is exactly the
+       entries that are not countries). Any other code not in ``countries`` is an error.
+    3. Keys (Iso3, Indicator, Dimension, Category, Sex, Age, Year) that occur more than once:
+       'Other forms of exploitation': every row is kept, numbered ``duplicate_seq`` in source order
+       (unlabelled sub-forms); Dimension 'Total' sex sub-rows with Age 'Total': every row of the key is
+       quarantined (sex_total_repeats_age_groups); otherwise exact copies keep the first row
+       (exact_duplicate for the others) and differing values are an error.
+
+    Any count text other than '<5', digits or digits with thousands separators is an error.
+    """
+    codes = set(country_codes)
+    if non_country is None:
+        non_country = pd.DataFrame(columns=["code_as_given", "country_as_given", "reason"], dtype="str")
+    frame = raw[RAW_COLUMNS].copy()
+    frame.index = pd.RangeIndex(len(frame))
+    frame["source_row"] = row_number(0) + np.arange(len(frame), dtype="int64")
+    failures: list[Failure] = []
+
+    reason = pd.Series(pd.NA, index=frame.index, dtype="str")
+    detail = pd.Series(pd.NA, index=frame.index, dtype="str")
+
+    def assign(mask: pd.Series, why: str, words: pd.Series | str) -> None:
+        new = mask & reason.isna()
+        reason.loc[new] = why
+        detail.loc[new] = words if isinstance(words, str) else words[new]
+
+    in_category, in_value = _questionnaire_parts(frame)
+    assign(in_category | in_value, "questionnaire_code", _questionnaire_detail(in_category, in_value))
+    listed = _listed_entries(frame, non_country)
+    code_as_given = frame["Iso3_code"].fillna("")
+    assign(
+        listed.notna() & code_as_given.eq(""),
+        "no_iso3_code",
+        "listed in " + NON_COUNTRY_FILE + ": " + listed.fillna(""),
+    )
+    assign(listed.notna(), "not_a_country", "listed in " + NON_COUNTRY_FILE + ": " + listed.fillna(""))
+    unknown = ~frame["Iso3_code"].isin(codes) & reason.isna()
+    for i in frame.index[unknown]:
+        failures.append(
+            Failure(
+                label,
+                int(frame.at[i, "source_row"]),
+                "Iso3_code",
+                f"iso3 in countries (or the entry listed in {NON_COUNTRY_FILE})",
+                frame.at[i, "Iso3_code"],
+                kind="rule",
+            )
+        )
+
+    live = reason.isna()
+    counts = parse_counts(frame["txtVALUE"])
+    for i in frame.index[live & ~counts["valid"]]:
+        failures.append(
+            Failure(
+                label,
+                int(frame.at[i, "source_row"]),
+                "txtVALUE",
+                COUNT_CHECK,
+                frame.at[i, "txtVALUE"],
+                kind="rule",
+            )
+        )
+
+    # duplicate keys among the rows still live
+    live_rows = frame[live]
+    size = live_rows.groupby(KEY_RAW, dropna=False)["source_row"].transform("size")
+    repeated = live_rows[size > 1]
+    is_other = repeated["Category"].eq(OTHER_FORMS).fillna(False)
+    is_sex_total = (
+        repeated["Dimension"].eq("Total")
+        & repeated["Category"].eq("Total").fillna(False)
+        & repeated["Sex"].ne("Total")
+        & repeated["Age"].eq("Total")
+    )
+    sex_total = repeated[is_sex_total & ~is_other]
+    if len(sex_total):
+        person = ["Iso3_code", "Indicator", "Year", "Sex"]
+        pairs = _sorted_values(sex_total, person).rename("pair")
+        wanted = pd.MultiIndex.from_frame(sex_total[person])
+        ages = live_rows[
+            live_rows["Dimension"].eq("Total")
+            & live_rows["Category"].eq("Total").fillna(False)
+            & live_rows["Age"].isin([CHILD, ADULT])
+        ]
+        ages = ages[pd.MultiIndex.from_frame(ages[person]).isin(wanted)]
+        age_values = _sorted_values(ages, person).rename("ages")
+        match = pairs.to_frame().join(age_values, how="left")
+        same = (match["pair"] == match["ages"]).fillna(False).rename("same")
+        same_row = sex_total[person].merge(same.reset_index(), on=person, how="left")["same"].fillna(False)
+        same_row.index = sex_total.index
+        words = pd.Series(
+            "key occurs more than once; the values do not equal this sex's age-group rows",
+            index=sex_total.index,
+        ).mask(
+            same_row.astype(bool),
+            "key occurs more than once; the values equal this sex's '0 to 17 years' and '18 years or over' "
+            "rows (kept), so none of them is the sex total",
+        )
+        in_pairs = pd.Series(frame.index.isin(sex_total.index), index=frame.index)
+        assign(in_pairs, "sex_total_repeats_age_groups", words.reindex(frame.index))
+
+    rest = repeated[~is_sex_total & ~is_other]
+    duplicate_of = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    if len(rest):
+        first = rest.groupby(RAW_COLUMNS, dropna=False)["source_row"].transform("first")
+        copies = rest[first != rest["source_row"]]
+        still = rest.drop(copies.index)
+        conflict = still.groupby(KEY_RAW, dropna=False)["source_row"].transform("size") > 1
+        for i in still.index[conflict]:
+            failures.append(
+                Failure(
+                    label,
+                    int(frame.at[i, "source_row"]),
+                    "txtVALUE",
+                    "unique key (Iso3, Indicator, Dimension, Category, Sex, Age, Year) or an exact copy",
+                    frame.at[i, "txtVALUE"],
+                    kind="rule",
+                )
+            )
+        exact = pd.Series(frame.index.isin(copies.index), index=frame.index)
+        assign(exact, "exact_duplicate", "exact copy of an earlier row (all fields equal)")
+        duplicate_of.loc[copies.index] = first[copies.index].astype("int64").to_numpy()
+
+    if failures:
+        raise DataValidationError(failures)
+
+    keep = reason.isna()
+    kept = frame[keep]
+    out = pd.DataFrame(
+        {
+            "release": release,
+            "iso3": kept["Iso3_code"],
+            "country": kept["Country"],
+            "indicator": kept["Indicator"],
+            "dimension": kept["Dimension"],
+            "category": kept["Category"],
+            "sex": kept["Sex"],
+            "age": kept["Age"],
+            "year": kept["Year"].astype("int64"),
+            "value": counts.loc[keep, "value"],
+            "value_flag": counts.loc[keep, "value_flag"],
+            "duplicate_seq": kept.groupby(KEY_RAW, dropna=False).cumcount().astype("int64") + 1,
+            "source_row": kept["source_row"].astype("int64"),
+            "source_id": SOURCE_IDS[release],
+        }
+    )
+
+    dropped = frame[~keep].rename(columns=RAW_TO_QUARANTINE)
+    dropped.insert(0, "release", release)
+    dropped["reason"] = reason[~keep]
+    dropped["detail"] = detail[~keep]
+    dropped["duplicate_of"] = duplicate_of[~keep]
+    dropped["source_id"] = SOURCE_IDS[release]
+    return out[GLOTIP_COLUMNS], dropped[QUARANTINE_COLUMNS]
+
+
+def glotip_from_raw(
+    raws: dict[str, pd.DataFrame],
+    country_codes: pd.Series,
+    labels: dict[str, str],
+    non_country: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both releases: (glotip, glotip_quarantine), sorted; all failures of both raised at once.
+
+    ``non_country`` is the reviewed list of non-country entries (with a ``source_id`` column).
+    """
+    kept, dropped, failures = [], [], []
+    for release, raw in raws.items():
+        listed = None
+        if non_country is not None:
+            listed = non_country[non_country["source_id"] == SOURCE_IDS[release]]
+        try:
+            k, d = tidy_release(raw, release, country_codes, labels[release], listed)
+        except DataValidationError as exc:
+            failures += exc.failures
+            continue
+        kept.append(k)
+        dropped.append(d)
+    if failures:
+        raise DataValidationError(failures)
+    glotip = pd.concat(kept, ignore_index=True).sort_values(GLOTIP_SORT, na_position="first", kind="stable")
+    quarantine = pd.concat(dropped, ignore_index=True).sort_values(["release", "source_row"], kind="stable")
+    return glotip.reset_index(drop=True), quarantine.reset_index(drop=True)
+
+
+# -- published shares -----------------------------------------------------------------------------
+
+VICTIM_QUANTITIES = [
+    (r"share of detected victims: (?P<member>.+)", "all"),
+    (r"(?:share of )?girls among detected child victims", "children"),
+    (r"female share among detected victims of trafficking for forced labour", "forced_labour"),
+]
+VICTIM_LABELS = {
+    "adult women": "women",
+    "women": "women",
+    "adult men": "men",
+    "men": "men",
+    "girls": "girls",
+    "boys": "boys",
+    "children": "children",
+    "children (minors)": "children",
+    "children (girls+boys)": "children",
+    "women and girls": "women_and_girls",
+    "female (women+girls)": "women_and_girls",
+}
+# groups implied by the quantity itself (no ": member" part)
+VICTIM_IMPLIED = {"children": "girls", "forced_labour": "women_and_girls"}
+EXPLOITATION_QUANTITIES = [
+    (r"share (?:of detected victims )?by form: (?P<member>.+)", "all"),
+    (r"share of detected (?P<among>girls|boys|women) trafficked for (?P<member>.+)", None),
+]
+FORM_LABELS = {
+    "sexual exploitation": "sexual_exploitation",
+    "forced labour": "forced_labour",
+    "other purposes": "other_forms",
+    "forced criminal activity": "forced_criminal_activity",
+    "forced criminality": "forced_criminal_activity",
+    "begging": "begging",
+    "forced marriage, organ removal, other purposes": "forced_marriage_organ_removal_other",
+}
+assert set(VICTIM_LABELS.values()) <= set(VICTIM_GROUPS)
+assert set(FORM_LABELS.values()) <= set(EXPLOITATION_FORMS)
+
+_SHARE = r"(?P<share>\d{1,3}(?:\.\d+)?)"
+_HEDGES = r"around|about|over|some|nearly|almost|more than|less than"
+SHARE_FORMS = [
+    re.compile(rf"^{_SHARE}$"),
+    re.compile(rf"^(?P<qualifier>{_HEDGES})\s+{_SHARE}$"),
+    re.compile(rf"^{_SHARE}\s+\((?P<qualifier>{_HEDGES})\)$"),
+    re.compile(rf"^{_SHARE}\s+\((?P<remark>[^)]*)\)$"),
+]
+
+
+def parse_share(value: str, quote: str = "") -> tuple[float | None, str | None, str | None]:
+    """(share, qualifier, remark) of a quoted share; share None for words or ranges.
+
+    The qualifier is the hedge written with the value ('74 (around)', 'over 74'), or, failing that, a hedge
+    written in the quote right before the same number and a per-cent sign ('some 59 per cent').
+
+    >>> parse_share("74 (around)")
+    (74.0, 'around', None)
+    >>> parse_share("59", "accounting for some 59 per cent, while")
+    (59.0, 'some', None)
+    >>> parse_share("one out of three")
+    (None, None, None)
+    """
+    text = value.strip()
+    for pattern in SHARE_FORMS:
+        m = pattern.match(text)
+        if m:
+            share = float(m["share"])
+            qualifier = m.groupdict().get("qualifier")
+            remark = m.groupdict().get("remark")
+            if qualifier is None and quote:
+                near = re.search(
+                    rf"\b({_HEDGES})\s+{re.escape(m['share'])}\s*(?:per ?cent|percent|%|pc)",
+                    quote,
+                    flags=re.IGNORECASE,
+                )
+                if near:
+                    qualifier = near.group(1).lower()
+            return share, qualifier, remark
+    return None, None, None
+
+
+def _classify(quantity: str, patterns, labels, implied) -> tuple[str | None, str | None]:
+    for pattern, among in patterns:
+        m = re.fullmatch(pattern, quantity)
+        if m is None:
+            continue
+        group_among = m.groupdict().get("among") or among
+        member = m.groupdict().get("member")
+        if member is None:
+            return group_among, implied[group_among]
+        return group_among, labels.get(member.strip())
+    return None, None
+
+
+def _year_of(period: pd.Series) -> pd.Series:
+    """The data year where the period is one year ('2018', '2014 (or most recent; ...)'); else missing."""
+    m = period.str.extract(r"^(\d{4})(?:\s*\(or most recent[^)]*\))?$", expand=False)
+    return m.astype("Int64")
+
+
+def published_shares(figures: pd.DataFrame, label: str = TEXT_FIGURES) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(victim_shares, exploitation_shares) rows with basis 'published' from the GLOTIP text figures.
+
+    A row whose quantity reads like a share of victims but maps to no known group or form is an error,
+    so that no quoted share is silently dropped.
+    """
+    out = {"group": [], "form": []}
+    failures: list[Failure] = []
+    for i, row in enumerate(figures.itertuples(index=False)):  # 136 rows: small
+        quantity = row.quantity.strip()
+        among, member = _classify(quantity, VICTIM_QUANTITIES, VICTIM_LABELS, VICTIM_IMPLIED)
+        kind = "group"
+        if among is None:
+            among, member = _classify(quantity, EXPLOITATION_QUANTITIES, FORM_LABELS, {})
+            kind = "form"
+        if among is None:
+            if re.match(r"share (?:of detected|by form)", quantity):
+                failures.append(
+                    Failure(label, row_number(i), "quantity", "known share quantity", quantity, "rule")
+                )
+            continue
+        if member is None:
+            failures.append(
+                Failure(label, row_number(i), "quantity", "known group or form", quantity, "rule")
+            )
+            continue
+        if row.unit not in ("percent", "text"):
+            failures.append(Failure(label, row_number(i), "unit", "percent or text", row.unit, "rule"))
+            continue
+        share, qualifier, remark = parse_share(row.value, row.quote)
+        url = row.source_url if re.match(r"^https?://", row.source_url) else None
+        note = f"quantity as given: {quantity}"
+        if remark:
+            note += f"; value remark: {remark}"
+        if url is None:
+            note += f"; page: {row.source_url}"
+        out[kind].append(
+            {
+                "basis": "published",
+                "edition": row.edition,
+                "year": pd.NA,
+                "year_or_period": row.year_or_period,
+                "among": among,
+                kind: member,
+                "share": share,
+                "qualifier": qualifier,
+                "value_as_given": row.value,
+                "n_countries": pd.NA,
+                "n_victims": pd.NA,
+                "release": None,
+                "figure_id": row.figure_id,
+                "source_id": TEXT_FIGURES,
+                "source_url": url,
+                "note": note,
+            }
+        )
+    if failures:
+        raise DataValidationError(failures)
+    frames = []
+    for kind in ("group", "form"):
+        frame = pd.DataFrame(out[kind], columns=_share_columns(kind))
+        frame["year"] = _year_of(frame["year_or_period"].astype("str"))
+        frame["share"] = frame["share"].astype("float64")
+        frames.append(_note_conflicts(frame, kind))
+    return frames[0], frames[1]
+
+
+def _share_columns(member: str) -> list[str]:
+    return [
+        "basis",
+        "edition",
+        "year",
+        "year_or_period",
+        "among",
+        member,
+        "share",
+        "qualifier",
+        "value_as_given",
+        "n_countries",
+        "n_victims",
+        "release",
+        "figure_id",
+        "source_id",
+        "source_url",
+        "note",
+    ]
+
+
+def _note_conflicts(frame: pd.DataFrame, member: str) -> pd.DataFrame:
+    """Append to ``note`` the other quotations of the same edition, period, among and group/form."""
+    if frame.empty:
+        return frame
+    key = ["edition", "year_or_period", "among", member]
+    frame = frame.copy()
+    shares = frame.groupby(key, dropna=False)["share"].transform("nunique")
+    texts = frame.groupby(key, dropna=False)["value_as_given"].transform("nunique")
+    listing = (
+        frame.assign(q=frame["figure_id"] + " ('" + frame["value_as_given"] + "')")
+        .groupby(key, dropna=False)["q"]
+        .transform("; ".join)
+    )
+    some_words = frame["share"].isna().groupby([frame[k] for k in key], dropna=False).transform("any")
+    conflict = (shares > 1) | ((texts > 1) & some_words)
+    wording = (texts > 1) & ~conflict
+    frame.loc[conflict, "note"] += "; conflicting quotations kept, none preferred: " + listing[conflict]
+    frame.loc[wording, "note"] += "; quoted with different wording: " + listing[wording]
+    return frame
+
+
+# -- computed shares ------------------------------------------------------------------------------
+
+SEX_AGE_GROUPS = {
+    ("Female", ADULT): "women",
+    ("Female", CHILD): "girls",
+    ("Male", ADULT): "men",
+    ("Male", CHILD): "boys",
+}
+FORM_OF_CATEGORY = {
+    "Sexual exploitation": "sexual_exploitation",
+    "Forced labour": "forced_labour",
+    OTHER_FORMS: "other_forms",
+}
+
+
+def _computed_rows(cells: pd.DataFrame, member: str, members: list[str], definition: str) -> pd.DataFrame:
+    """Shares per year from one row per (iso3, year, member) with columns n_rows, n_numeric, total.
+
+    A country-year enters when every member has at least one row and every row is numeric.
+    """
+    wide = cells.pivot_table(
+        index=["iso3", "year"],
+        columns=member,
+        values=["n_rows", "n_numeric", "total"],
+        aggfunc="sum",
+        fill_value=0,
+    )
+    n_rows = wide["n_rows"].reindex(columns=members, fill_value=0)
+    n_numeric = wide["n_numeric"].reindex(columns=members, fill_value=0)
+    total = wide["total"].reindex(columns=members, fill_value=0)
+    complete = (n_rows > 0).all(axis=1)
+    numeric = (n_rows == n_numeric).all(axis=1)
+    eligible = complete & numeric
+    years = wide.index.get_level_values("year")
+    per_year = pd.DataFrame(
+        {
+            "n_countries": eligible.groupby(years).sum(),
+            "left_suppressed": (complete & ~numeric).groupby(years).sum(),
+            "left_incomplete": (~complete).groupby(years).sum(),
+        }
+    )
+    sums = total[eligible].groupby(years[eligible.to_numpy()]).sum()
+    rows = []
+    for year, counts in sums.iterrows():
+        denominator = int(counts.sum())
+        if denominator == 0:
+            continue
+        stats = per_year.loc[year]
+        note = (
+            f"{definition}; countries with every cell numeric: {int(stats['n_countries'])}; left out: "
+            f"{int(stats['left_suppressed'])} with a '<5' cell, {int(stats['left_incomplete'])} with a missing cell"
+        )
+        for name in members:
+            rows.append(
+                {
+                    "basis": "computed",
+                    "edition": None,
+                    "year": int(year),
+                    "year_or_period": str(int(year)),
+                    "among": "all",
+                    member: name,
+                    "share": 100.0 * int(counts[name]) / denominator,
+                    "qualifier": None,
+                    "value_as_given": None,
+                    "n_countries": int(stats["n_countries"]),
+                    "n_victims": int(counts[name]),
+                    "release": MAIN_RELEASE,
+                    "figure_id": None,
+                    "source_id": SOURCE_IDS[MAIN_RELEASE],
+                    "source_url": None,
+                    "note": note,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=_share_columns(member))
+    for column in ("year", "n_countries", "n_victims"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _cell_stats(rows: pd.DataFrame, member: str) -> pd.DataFrame:
+    return (
+        rows.assign(numeric=rows["value"].notna(), v=rows["value"].fillna(0).astype("int64"))
+        .groupby(["iso3", "year", member])
+        .agg(n_rows=("numeric", "size"), n_numeric=("numeric", "sum"), total=("v", "sum"))
+        .reset_index()
+    )
+
+
+def computed_victim_shares(glotip: pd.DataFrame, release: str = MAIN_RELEASE) -> pd.DataFrame:
+    """Per year: women, girls, men and boys as shares of detected victims, over the countries whose four
+    Sex x Age cells (Dimension 'Total') are all present and numeric that year."""
+    g = glotip[
+        (glotip["release"] == release)
+        & (glotip["indicator"] == DETECTED)
+        & (glotip["dimension"] == "Total")
+        & (glotip["category"] == "Total")
+        & glotip["sex"].isin(["Female", "Male"])
+        & glotip["age"].isin([CHILD, ADULT])
+    ]
+    if (g["duplicate_seq"] > 1).any():
+        raise ValueError("Sex x Age victim cells are not unique")
+    g = g.assign(
+        group=(g["sex"] + "|" + g["age"]).map({f"{s}|{a}": v for (s, a), v in SEX_AGE_GROUPS.items()})
+    )
+    definition = "Detected trafficking victims, Dimension Total: Female/Male x 0 to 17 / 18 years or over"
+    return _computed_rows(_cell_stats(g, "group"), "group", ["women", "girls", "men", "boys"], definition)
+
+
+def computed_exploitation_shares(glotip: pd.DataFrame, release: str = MAIN_RELEASE) -> pd.DataFrame:
+    """Per year: sexual exploitation, forced labour and other forms as shares of detected victims, over the
+    countries with all three forms present and numeric (other forms: the sum of all its rows)."""
+    f = glotip[
+        (glotip["release"] == release)
+        & (glotip["indicator"] == DETECTED)
+        & (glotip["dimension"] == "by form of exploitation")
+        & (glotip["sex"] == "Total")
+        & (glotip["age"] == "Total")
+        & glotip["category"].isin(list(FORM_OF_CATEGORY))
+    ]
+    single = f["category"] != OTHER_FORMS
+    if (f.loc[single, "duplicate_seq"] > 1).any():
+        raise ValueError("sexual exploitation / forced labour rows are not unique per country-year")
+    f = f.assign(form=f["category"].map(FORM_OF_CATEGORY))
+    definition = (
+        "Detected trafficking victims by form of exploitation, Sex and Age Total; other_forms = sum of the "
+        "'Other forms of exploitation' rows"
+    )
+    members = ["sexual_exploitation", "forced_labour", "other_forms"]
+    return _computed_rows(_cell_stats(f, "form"), "form", members, definition)
+
+
+# -- convictions ----------------------------------------------------------------------------------
+
+CONVICTION_INDICATORS = {"Persons prosecuted": "prosecuted", "Persons convicted": "convicted"}
+CONVICTION_COLUMNS = [
+    "iso3",
+    "year",
+    "persons_prosecuted",
+    "prosecuted_flag",
+    "persons_convicted",
+    "convicted_flag",
+    "population",
+    "convicted_per_100k",
+    "release",
+    "source_id",
+    "population_source_id",
+]
+
+
+def convictions_from_glotip(
+    glotip: pd.DataFrame, population: pd.DataFrame, release: str = MAIN_RELEASE
+) -> pd.DataFrame:
+    """Country-year persons prosecuted and convicted (all-Total rows), with population and rate per 100,000."""
+    t = glotip[
+        (glotip["release"] == release)
+        & glotip["indicator"].isin(list(CONVICTION_INDICATORS))
+        & (glotip["dimension"] == "Total")
+        & (glotip["category"] == "Total")
+        & (glotip["sex"] == "Total")
+        & (glotip["age"] == "Total")
+    ]
+    if t.duplicated(["iso3", "year", "indicator"]).any():
+        raise ValueError("Total rows of persons prosecuted/convicted are not unique per country-year")
+    out = None
+    for indicator, short in CONVICTION_INDICATORS.items():
+        part = t.loc[t["indicator"] == indicator, ["iso3", "year", "value", "value_flag"]].rename(
+            columns={"value": f"persons_{short}", "value_flag": f"{short}_flag"}
+        )
+        out = part if out is None else out.merge(part, on=["iso3", "year"], how="outer")
+    pop = population[["iso3", "year", "population"]]
+    out = out.merge(pop, on=["iso3", "year"], how="left")
+    out["population"] = out["population"].astype("Int64")
+    for column in ("persons_prosecuted", "persons_convicted"):
+        out[column] = out[column].astype("Int64")
+    rate = out["persons_convicted"].astype("Float64") / out["population"].astype("Float64") * 1e5
+    out["convicted_per_100k"] = rate.astype("float64")
+    out["release"] = release
+    out["source_id"] = SOURCE_IDS[release]
+    out["population_source_id"] = pd.Series("wb_population", index=out.index, dtype="str").where(
+        out["population"].notna()
+    )
+    return out[CONVICTION_COLUMNS].sort_values(["iso3", "year"]).reset_index(drop=True)
+
+
+# -- build ----------------------------------------------------------------------------------------
+
+
+def build(ctx) -> dict[str, pd.DataFrame]:
+    countries = ctx.outputs["countries"]
+    raws = {release: ctx.raw(source_id) for release, source_id in SOURCE_IDS.items()}
+    labels = {release: str(ctx.raw_file(source_id)) for release, source_id in SOURCE_IDS.items()}
+    non_country = ctx.reference(NON_COUNTRY_FILE)
+    glotip, quarantine = glotip_from_raw(raws, countries["iso3"], labels, non_country)
+
+    victims_published, forms_published = published_shares(
+        ctx.raw(TEXT_FIGURES), str(ctx.raw_file(TEXT_FIGURES))
+    )
+    victim_shares = pd.concat([victims_published, computed_victim_shares(glotip)], ignore_index=True)
+    exploitation_shares = pd.concat(
+        [forms_published, computed_exploitation_shares(glotip)], ignore_index=True
+    )
+
+    convictions = convictions_from_glotip(glotip, ctx.outputs["population"])
+    return {
+        "glotip": glotip,
+        "glotip_quarantine": quarantine,
+        "victim_shares": _sort_shares(victim_shares, "group"),
+        "exploitation_shares": _sort_shares(exploitation_shares, "form"),
+        "convictions": convictions,
+    }
+
+
+def _sort_shares(frame: pd.DataFrame, member: str) -> pd.DataFrame:
+    order = ["basis", "edition", "release", "year_or_period", "among", member, "figure_id"]
+    return frame.sort_values(order, na_position="first", kind="stable").reset_index(drop=True)
