@@ -55,15 +55,9 @@ def describe(name: str) -> dict[str, Any]:
     sources = load("sources").set_index("source_id")
     used = [s for s in source_ids_in(frame) if s in sources.index]
     info["rows"] = len(frame)
+    fields = ("citation", "url", "repository", "commit", "licence")
     info["sources"] = [
-        {
-            "source_id": s,
-            "citation": sources.loc[s, "citation"],
-            "url": sources.loc[s, "url"],
-            "repository": sources.loc[s, "repository"],
-            "commit": sources.loc[s, "commit"],
-            "licence": sources.loc[s, "licence"],
-        }
+        {"source_id": s, **{f: None if pd.isna(sources.loc[s, f]) else sources.loc[s, f] for f in fields}}
         for s in used
     ]
     return info
