@@ -17,7 +17,17 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO_DIR)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(REPO_DIR),
+        ],
         check=True,
         capture_output=True,
     )

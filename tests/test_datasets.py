@@ -1,0 +1,105 @@
+"""Every dataset loads and validates; metadata are complete and up to date with the models."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import tipstats
+from tipstats.datasets import DATASETS
+from tipstats.metadata import CODEBOOK, DESCRIPTOR, codebook, descriptor, model_info
+
+NAMES = list(DATASETS)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dataset_loads_validated_and_sourced(name):
+    frame = tipstats.load(name)
+    assert len(frame) > 0
+    source_columns = [c for c in frame.columns if c == "source_id" or c.endswith("_source_id")]
+    assert "source_id" in source_columns, f"{name} has no source_id column"
+    assert frame["source_id"].notna().all()
+    registry = set(pd.read_csv("data/reference/sources.csv", dtype=str)["source_id"])
+    for column in source_columns:
+        assert set(frame[column].dropna()) <= registry, column
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_model_documents_every_column(name):
+    info = model_info(name)
+    assert info["title"] and len(info["description"]) > 40
+    assert info["key"], f"{name} declares no key"
+    assert info["as_of"]
+    for column in info["columns"]:
+        assert len(column["description"]) >= 8, f"{name}.{column['name']} is undocumented"
+    frame = tipstats.load(name)
+    assert not frame.duplicated(info["key"]).any(), f"{name} key {info['key']} is not unique"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_named_loader_docstring_tables_every_column(name):
+    loader = getattr(tipstats, f"load_{name}")
+    frame = loader()
+    pd.testing.assert_frame_equal(frame, tipstats.load(name))
+    for column in frame.columns:
+        assert column in loader.__doc__
+
+
+def test_describe_gives_sources_with_citation_and_licence():
+    info = tipstats.describe("treaty_events")
+    ids = {s["source_id"] for s in info["sources"]}
+    assert {"untc_tip_2018", "a76120"} <= ids
+    assert all(s["citation"] and s["licence"] for s in info["sources"])
+    assert info["caveats"]
+
+
+def test_load_returns_a_copy():
+    first = tipstats.load("countries")
+    first.loc[0, "name"] = "changed"
+    assert tipstats.load("countries").loc[0, "name"] != "changed"
+
+
+def test_unknown_dataset_names_the_known_ones():
+    with pytest.raises(KeyError, match="treaty_events"):
+        tipstats.load("treaties")
+
+
+def test_codebook_and_descriptor_are_up_to_date_with_models(processed_dir):
+    datasets = {name: tipstats.load(name) for name in NAMES}
+    assert (processed_dir / CODEBOOK).read_text(encoding="utf-8") == codebook(datasets)
+    committed = json.loads((processed_dir / DESCRIPTOR).read_text(encoding="utf-8"))
+    assert committed == descriptor(processed_dir, datasets)
+
+
+def test_descriptor_lists_every_dataset_with_hash_and_size(processed_dir):
+    committed = json.loads((processed_dir / DESCRIPTOR).read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in committed["resources"]}
+    assert set(resources) == set(NAMES)
+    for resource in resources.values():
+        assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
+        assert resource["sources"] and resource["licenses"]
+
+
+@pytest.mark.slow
+def test_frictionless_validates_the_data_package(processed_dir):
+    exe = [sys.executable, "-m", "frictionless", "validate", str(processed_dir / DESCRIPTOR)]
+    out = subprocess.run(exe, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:]
+
+
+def test_known_source_facts_are_present():
+    events = tipstats.load("treaty_events")
+    untc = events[(events["treaty"] == "tip_protocol") & (events["source_id"] == "untc_tip_2018")]
+    assert (untc["action_date"] < "2018-01-01").sum() == 173
+    report = events[events["source_id"] == "a76120"].set_index("participant")["action_date"]
+    assert report.to_dict() == {
+        "Brunei Darussalam": pd.Timestamp("2020-03-30"),
+        "Comoros": pd.Timestamp("2020-06-23"),
+        "Nepal": pd.Timestamp("2020-06-16"),
+    }
+    counts = tipstats.load("party_counts")
+    assert ((counts["source_id"] == "a76120") & (counts["parties"] == 178)).any()
