@@ -1,0 +1,176 @@
+"""``tipstats build``: raw files -> validated processed datasets, written all or nothing.
+
+Each topic module (``tipstats.build.<topic>``) has one function ``build(ctx)`` that reads
+its raw inputs through ``ctx``, derives its datasets with pure pandas code and returns
+them by name. This module validates both sides and writes the results atomically.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from tipstats import raw as raw_io
+from tipstats.datasets import DATASETS, TOPICS
+from tipstats.errors import DataValidationError, Failure
+from tipstats.io import atomic_directory, read_raw_csv, write_csv
+from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR
+from tipstats.schemas.base import validate
+from tipstats.sources import integrity_failures, read_registry
+
+
+class UpstreamFailed(KeyError):
+    """A builder asked for the output of a topic that failed earlier in the same build."""
+
+
+class Outputs(dict):
+    """``ctx.outputs``: datasets built so far; asking for one whose topic failed raises :class:`UpstreamFailed`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.failed: set[str] = set()
+
+    def __missing__(self, name: str):
+        if name in self.failed:
+            raise UpstreamFailed(name)
+        raise KeyError(f"dataset {name!r} is not built yet: its topic must come earlier in TOPICS")
+
+
+@dataclass
+class BuildContext:
+    """What a topic builder may read: raw files by source_id, reference files, earlier outputs."""
+
+    raw_dir: Path
+    reference_dir: Path
+    registry: pd.DataFrame
+    outputs: dict[str, pd.DataFrame] = field(default_factory=Outputs)
+    _raw_cache: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def raw_path(self, source_id: str) -> str:
+        rows = self.registry.loc[self.registry["source_id"] == source_id, "raw_path"]
+        if rows.empty or pd.isna(rows.iloc[0]):
+            raise KeyError(f"source {source_id!r} has no raw file in the registry")
+        return str(rows.iloc[0])
+
+    def raw(self, source_id: str) -> pd.DataFrame:
+        """The raw CSV of ``source_id`` as text, validated by its raw model (copy)."""
+        if source_id not in self._raw_cache:
+            self._raw_cache[source_id] = raw_io.read_raw(self.raw_dir, source_id, self.raw_path(source_id))
+        return self._raw_cache[source_id].copy()
+
+    def raw_file(self, source_id: str) -> Path:
+        return Path(self.raw_dir) / self.raw_path(source_id)
+
+    def text(self, source_id: str) -> str:
+        return raw_io.read_text(self.raw_dir, self.raw_path(source_id))
+
+    def reference(self, filename: str) -> pd.DataFrame:
+        """A reviewed reference file (``data/reference/<filename>``) as text columns."""
+        path = Path(self.reference_dir) / filename
+        return read_raw_csv(path, str(path))
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    datasets: dict[str, pd.DataFrame]
+    warnings: list[Failure]
+
+
+def validate_raw(ctx: BuildContext) -> list[Failure]:
+    """Read and validate every raw CSV that has a model; return all failures."""
+    failures: list[Failure] = []
+    for source_id in raw_io.RAW_MODELS:
+        try:
+            ctx.raw(source_id)
+        except DataValidationError as exc:
+            failures += exc.failures
+    return failures
+
+
+SOURCE_ROW = "source_row"
+
+
+def trace_to_raw(ctx: BuildContext, name: str, frame: pd.DataFrame, failure: Failure) -> Failure:
+    """A failure in a processed row, reported at the raw file and row it came from, where the dataset says.
+
+    A processed dataset with ``source_id`` and ``source_row`` columns (the spreadsheet row of the raw
+    file) lets a person go straight to the cell to fix; the dataset and its row stay in the check text.
+    """
+    if failure.row is None or not {"source_id", SOURCE_ROW} <= set(frame.columns):
+        return failure
+    position = failure.row - 2  # spreadsheet row -> position in the frame that was validated
+    if not 0 <= position < len(frame):
+        return failure
+    record = frame.iloc[position]
+    source_id, source_row = record["source_id"], record[SOURCE_ROW]
+    if pd.isna(source_id) or pd.isna(source_row) or source_id not in raw_io.RAW_MODELS:
+        return failure
+    try:
+        file = str(ctx.raw_file(str(source_id)))
+    except KeyError:
+        return failure
+    return Failure(
+        file, int(source_row), failure.column, f"{failure.check} [dataset {name}, row {failure.row}]",
+        failure.value, failure.kind,
+    )  # fmt: skip
+
+
+def run_builders(ctx: BuildContext) -> dict[str, pd.DataFrame]:
+    """Run every topic builder in order and validate each dataset against its processed model.
+
+    Failures of every topic are collected and raised together. A topic that needs a dataset
+    whose topic failed is skipped: its failure would only repeat the first one.
+    """
+    failures: list[Failure] = []
+    outputs = ctx.outputs if isinstance(ctx.outputs, Outputs) else Outputs(ctx.outputs)
+    ctx.outputs = outputs
+    for topic in TOPICS:
+        module = importlib.import_module(f"tipstats.build.{topic}")
+        try:
+            built = module.build(ctx)
+        except DataValidationError as exc:
+            failures += exc.failures
+            outputs.failed |= {name for name, spec in DATASETS.items() if spec.topic == topic}
+            continue
+        except UpstreamFailed:
+            outputs.failed |= {name for name, spec in DATASETS.items() if spec.topic == topic}
+            continue
+        for name, frame in built.items():
+            spec = DATASETS[name]
+            try:
+                outputs[name] = validate(spec.model_class(), frame, f"{name} (processed)")
+            except DataValidationError as exc:
+                failures += [trace_to_raw(ctx, name, frame, f) for f in exc.failures]
+                outputs.failed.add(name)
+    if failures:
+        raise DataValidationError(failures)
+    missing = set(DATASETS) - set(outputs)
+    if missing:
+        raise RuntimeError(f"no builder returned: {', '.join(sorted(missing))}")
+    return {name: outputs[name] for name in DATASETS}
+
+
+def build(
+    raw_dir: Path = RAW_DIR,
+    out_dir: Path = REPO_PROCESSED_DIR,
+    reference_dir: Path = REFERENCE_DIR,
+) -> BuildResult:
+    """Build every dataset from ``raw_dir`` into ``out_dir``; nothing is written unless all validate."""
+    from tipstats.metadata import write_metadata
+
+    registry = read_registry(reference_dir)
+    ctx = BuildContext(Path(raw_dir), Path(reference_dir), registry)
+    failures = validate_raw(ctx)
+    if failures:
+        raise DataValidationError(failures)
+    datasets = run_builders(ctx)
+    warnings = integrity_failures(raw_dir, registry)
+    with atomic_directory(Path(out_dir)) as staging:
+        for name, frame in datasets.items():
+            write_csv(frame, staging / DATASETS[name].filename)
+        write_metadata(staging, datasets)
+    return BuildResult(Path(out_dir), datasets, warnings)

@@ -1,0 +1,370 @@
+"""The claims registry (``data/reference/claims.csv``): its pandera model, loading, and the quote check.
+
+One row per quantitative statement of report A/76/120. The ``quote`` is the report's own
+wording; :func:`quote_failures` proves that every quote occurs in the report text, in the
+paragraph the row names. Line breaks in the text file split sentences and the PDF
+extraction left runs of spaces, so both sides are compared after :func:`normalise`
+(every run of white space becomes one space); nothing else is forgiven.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from tipstats.errors import DataValidationError, Failure, row_number
+from tipstats.io import decode_text, read_raw_csv
+from tipstats.paths import RAW_DIR, REFERENCE_DIR
+
+REGISTRY_FILE = "claims.csv"
+REPORT_SOURCE_ID = "a76120"
+REPORT_RAW_PATH = "report/A-76-120.txt"
+
+# What the report says about a number, and how a value is compared with it (see tipstats.claims.rules).
+COMPARATORS = (
+    "exactly",  # equal at the precision the report states it (178; 4.8 million = 4.75-4.85 million)
+    "at least",
+    "more than",  # also the report's "over"
+    "about",  # "approximately", "about": equal when rounded as the report rounded it
+    "nearly N-fold",  # a ratio just below N: from N - 0.5 up to N
+    "higher than",  # a comparison between two groups; reported_value is empty
+    "below",
+    "up to",
+)
+UNITS = (
+    "parties",
+    "States",
+    "countries",
+    "Member States",
+    "date",
+    "year",
+    "years",
+    "per cent",
+    "fold",
+    "victims",
+    "victims per year",
+    "members",
+    "calls",
+    "projects",
+    "organisations",
+    "proposals",
+    "instruments",
+    "thematic areas",
+    "position papers",
+    "areas of action",
+    "participants",
+    "calls per year",
+    "convictions per 100,000",
+    "USD",
+    "USD million",
+    "ordinal",
+)
+NOTEBOOKS = (
+    "00-claims-audit",
+    "01-ratification",
+    "02-legislation",
+    "03-convictions-vs-legislation",
+    "04-victims",
+    "05-trust-fund",
+)
+PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+# English number words, to read the report ("three States", "third opportunity", "nearly tripled").
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "twenty": 20, "thirty": 30,
+}  # fmt: skip
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+FOLDS = {"doubled": 2, "tripled": 3}
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+)  # fmt: skip
+PARAGRAPH = r"^\d{1,2}(\([a-z]\))?(, footnote \d{1,2})?$"
+
+
+class ClaimsRegistry(pa.DataFrameModel):
+    """``data/reference/claims.csv``: one row per quantitative statement of A/76/120."""
+
+    claim_id: Series[str] = pa.Field(
+        unique=True,
+        str_matches=r"^p\d{2}[a-z]?_[a-z0-9_]+$",
+        description="Identifier: p + two-digit paragraph (+ sub-paragraph letter) + short name.",
+    )
+    paragraph: Series[str] = pa.Field(
+        str_matches=PARAGRAPH, description="Paragraph of the report, e.g. `5`, `38(a)`, `5, footnote 1`."
+    )
+    quote: Series[str] = pa.Field(
+        str_length={"min_value": 10}, description="The report's words, verbatim (white space normalised)."
+    )
+    quantity: Series[str] = pa.Field(description="What is counted or dated, in plain words.")
+    reported_value: Series[str] = pa.Field(
+        nullable=True,
+        str_matches=r"^(\d+(\.\d+)?|\d{4}-\d{2}(-\d{2})?)$",
+        description="The reported number (digits, no separators) or date (YYYY-MM-DD, or YYYY-MM for a month); "
+        "empty for a comparison.",
+    )
+    unit: Series[str] = pa.Field(isin=list(UNITS), description="Unit of `reported_value`.")
+    comparator: Series[str] = pa.Field(isin=list(COMPARATORS), description="How the report bounds the value.")
+    reference_date: Series[str] = pa.Field(
+        nullable=True,
+        str_matches=PARTIAL_DATE,
+        description="Date the value refers to (YYYY, YYYY-MM or YYYY-MM-DD).",
+    )
+    period_start: Series[str] = pa.Field(
+        nullable=True, str_matches=PARTIAL_DATE, description="Start of the period."
+    )
+    period_end: Series[str] = pa.Field(
+        nullable=True, str_matches=PARTIAL_DATE, description="End of the period."
+    )
+    origin: Series[str] = pa.Field(
+        isin=["issue", "added"],
+        description="`issue`: listed in issue 5; `added`: a further statement found by reading the whole report.",
+    )
+    see_also: Series[str] = pa.Field(isin=list(NOTEBOOKS), description="Notebook that shows the evidence.")
+    source_id: Series[str] = pa.Field(isin=[REPORT_SOURCE_ID], description="Source of the quote: the report.")
+    note: Series[str] = pa.Field(nullable=True, description="Reviewer's note on the reading of the quote.")
+
+    class Config:
+        strict = True
+        coerce = False
+        ordered = True
+
+    @pa.dataframe_check(error="a value is required unless the comparator is 'higher than'")
+    def value_present(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["reported_value"].notna() | (df["comparator"] == "higher than")
+
+    @pa.dataframe_check(error="unit 'date' needs a date as reported_value, other units a number")
+    def value_matches_unit(cls, df: pd.DataFrame) -> Series[bool]:
+        is_date = df["reported_value"].fillna("").str.fullmatch(r"\d{4}-\d{2}(-\d{2})?")
+        return df["reported_value"].isna() | (is_date == (df["unit"] == "date"))
+
+    @pa.dataframe_check(error="the reported value is not written in the quote")
+    def value_in_quote(cls, df: pd.DataFrame) -> Series[bool]:
+        return pd.Series(
+            [
+                value_written(q, v, u)
+                for q, v, u in zip(df["quote"], df["reported_value"], df["unit"], strict=True)
+            ],
+            index=df.index,
+        )
+
+    @pa.dataframe_check(error="period_start is after period_end")
+    def period_ordered(cls, df: pd.DataFrame) -> Series[bool]:
+        start = df["period_start"].map(lambda s: date_bounds(s)[0], na_action="ignore")
+        end = df["period_end"].map(lambda s: date_bounds(s)[1], na_action="ignore")
+        return start.isna() | end.isna() | (start <= end)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One registry row, typed: what a rule receives."""
+
+    claim_id: str
+    paragraph: str
+    quote: str
+    quantity: str
+    reported_value: str | None
+    unit: str
+    comparator: str
+    reference_date: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    origin: str = "issue"
+    see_also: str = "00-claims-audit"
+    source_id: str = REPORT_SOURCE_ID
+    note: str | None = None
+
+    @classmethod
+    def from_row(cls, row: pd.Series) -> Claim:
+        return cls(**{k: (None if pd.isna(v) else str(v)) for k, v in row.items()})
+
+    @property
+    def value(self) -> float:
+        """The reported number (not for dates)."""
+        if self.reported_value is None or self.unit == "date":
+            raise ValueError(f"{self.claim_id}: no numeric reported value")
+        return float(self.reported_value)
+
+    @property
+    def date(self) -> pd.Timestamp:
+        if self.unit != "date" or self.reported_value is None:
+            raise ValueError(f"{self.claim_id}: not a date claim")
+        return pd.Timestamp(self.reported_value)
+
+    def reported_text(self) -> str:
+        """``more than 3,500 victims per year``, ``2020-03-30``, ``nearly 3-fold``: the claim in words."""
+        if self.reported_value is None:
+            return "higher" if self.comparator == "higher than" else self.comparator
+        if self.unit == "date":
+            return self.reported_value
+        value = format_number(float(self.reported_value))
+        if self.comparator == "nearly N-fold":
+            return f"nearly {value}-fold"
+        if self.unit == "year":
+            return value.replace(",", "")
+        if self.unit == "ordinal":
+            return f"number {value}"
+        prefix = "" if self.comparator == "exactly" else f"{self.comparator} "
+        if self.unit.startswith("USD"):
+            return f"{prefix}USD {value}{' million' if self.unit == 'USD million' else ''}"
+        return f"{prefix}{value} {self.unit}"
+
+
+def value_written(quote: str, value: str | None, unit: str) -> bool:
+    """Whether ``value`` is written in ``quote`` (digits, separators, a number word or a date in words).
+
+    >>> value_written("more than 3,500 victims", "3500", "victims per year")
+    True
+    >>> value_written("Nepal (16 June 2020)", "2020-06-16", "date"), value_written("in March 2021", "2021-03", "date")
+    (True, True)
+    >>> value_written("2021 presents a third opportunity", "3", "ordinal"), value_written("178 parties", "179", "parties")
+    (True, False)
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return True
+    words = set(re.findall(r"[A-Za-z]+", quote.lower()))
+    text = normalise(quote)
+    if unit == "date":
+        parts = [int(p) for p in str(value).split("-")]
+        month = MONTH_NAMES[parts[1] - 1]
+        written = f"{parts[2]} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+        return written in text
+    number = float(value)
+    forms = {str(value), format_number(number)}
+    if any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)", text) for f in forms):
+        return True
+    table = {**WORD_NUMBERS, **ORDINALS, **(FOLDS if unit == "fold" else {})}
+    return any(table.get(w) == number for w in words)
+
+
+def format_number(value: float) -> str:
+    """Digits with thousands separators, no trailing ``.0``.
+
+    >>> format_number(3500.0), format_number(4.8), format_number(790000)
+    ('3,500', '4.8', '790,000')
+    """
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6g}" if abs(value) < 1000 else f"{value:,.2f}"
+
+
+def date_bounds(text: str | None) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """First and last day of a partial ISO date.
+
+    >>> [str(d.date()) for d in date_bounds("2021-04")]
+    ['2021-04-01', '2021-04-30']
+    >>> [str(d.date()) for d in date_bounds("2020")]
+    ['2020-01-01', '2020-12-31']
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return None, None
+    text = str(text)
+    if re.fullmatch(r"\d{4}", text):
+        return pd.Timestamp(f"{text}-01-01"), pd.Timestamp(f"{text}-12-31")
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        start = pd.Timestamp(f"{text}-01")
+        return start, start + pd.offsets.MonthEnd(0)
+    day = pd.Timestamp(text)
+    return day, day
+
+
+def normalise(text: str) -> str:
+    """Every run of white space (line breaks included) becomes one space; ends trimmed.
+
+    >>> normalise("three States\\n\\nacceded  to the Protocol ")
+    'three States acceded to the Protocol'
+    """
+    return " ".join(text.split())
+
+
+def report_text(raw_dir: Path = RAW_DIR) -> str:
+    """The text of A/76/120 as received (``data/raw/report/A-76-120.txt``)."""
+    path = Path(raw_dir) / REPORT_RAW_PATH
+    return decode_text(path, str(path))
+
+
+def _paragraph_starts(text: str) -> dict[int, int]:
+    """Offset of the start of each numbered paragraph (1, 2, ... in order) in ``text``."""
+    starts: dict[int, int] = {}
+    position, number = 0, 1
+    while True:
+        match = re.compile(rf"(?m)^[ \t]?{number}\. (?=[A-Z])").search(text, position)
+        if match is None:
+            return starts
+        starts[number] = match.start()
+        position, number = match.end(), number + 1
+
+
+def paragraph_text(text: str, paragraph: str) -> str:
+    """The normalised text of one paragraph (``"38(a)"`` gives paragraph 38; footnotes: the whole text).
+
+    A paragraph runs from its number to the next paragraph's number, so page footers and
+    footnotes printed inside it are included.
+    """
+    if "footnote" in paragraph:
+        return normalise(text)
+    number = int(re.match(r"\d+", paragraph).group())
+    starts = _paragraph_starts(text)
+    if number not in starts:
+        raise KeyError(f"paragraph {number} not found in the report text")
+    end = starts.get(number + 1, len(text))
+    return normalise(text[starts[number] : end])
+
+
+def quote_failures(registry: pd.DataFrame, text: str, file: str = REGISTRY_FILE) -> list[Failure]:
+    """Rows whose quote is not in the report (or not in the paragraph they name), one Failure each."""
+    whole = normalise(text)
+    failures = []
+    for index, row in registry.iterrows():
+        quote = normalise(str(row["quote"]))
+        if quote not in whole:
+            failures.append(
+                Failure(file, row_number(index), "quote", "occurs verbatim in A/76/120", row["quote"])
+            )
+            continue
+        try:
+            inside = quote in paragraph_text(text, str(row["paragraph"]))
+        except KeyError:
+            inside = False
+        if not inside:
+            failures.append(
+                Failure(
+                    file,
+                    row_number(index),
+                    "paragraph",
+                    "the quote occurs in this paragraph",
+                    row["paragraph"],
+                )
+            )
+    return failures
+
+
+def validate_registry(frame: pd.DataFrame, file: str = REGISTRY_FILE) -> pd.DataFrame:
+    """Validate a registry frame with :class:`ClaimsRegistry` (all failures at once)."""
+    from tipstats.schemas.base import validate
+
+    return validate(ClaimsRegistry, frame, file)
+
+
+def load_registry(
+    path: Path | None = None, *, text: str | None = None, check_quotes: bool = True
+) -> pd.DataFrame:
+    """Read and validate the registry; with ``check_quotes``, also prove every quote against the report.
+
+    Raises :class:`~tipstats.errors.DataValidationError` listing every failing row.
+    """
+    path = Path(path) if path is not None else REFERENCE_DIR / REGISTRY_FILE
+    frame = validate_registry(read_raw_csv(path, str(path)), str(path))
+    if check_quotes:
+        failures = quote_failures(frame, report_text() if text is None else text, str(path))
+        if failures:
+            raise DataValidationError(failures)
+    return frame
