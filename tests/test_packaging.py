@@ -41,6 +41,8 @@ def test_wheel_contains_processed_data_and_metadata(wheel):
         "tipstats/_data/processed/treaty_events.csv",
         "tipstats/_data/processed/datapackage.json",
         "tipstats/_data/processed/codebook.md",
+        "tipstats/_data/reference/claims.csv",
+        "tipstats/_data/raw/report/A-76-120.txt",
         "tipstats/figures/tip.mplstyle",
         "tipstats/py.typed",
     ):
@@ -56,6 +58,8 @@ def test_installed_wheel_loads_every_dataset_outside_the_repository(wheel, tmp_p
         "for name in tipstats.list_datasets():\n"
         "    frame = tipstats.load(name)\n"
         "    assert len(frame) > 0, name\n"
+        "from tipstats.claims.registry import load_registry\n"
+        "assert len(load_registry()) > 40  # the claims registry and the report text ship too\n"
         "print(len(tipstats.list_datasets()))\n"
     )
     # PYTHONPATH puts the unpacked wheel ahead of the editable checkout; cwd is outside the repository.

@@ -9,8 +9,19 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 # In a source checkout the package sits at <repo>/src/tipstats.
 REPO_DIR = PACKAGE_DIR.parents[1]
-RAW_DIR = REPO_DIR / "data" / "raw"
-REFERENCE_DIR = REPO_DIR / "data" / "reference"
+# An installed wheel ships copies under tipstats/_data/ (see pyproject.toml): the processed data, the
+# reviewed reference files and the report text, so that loading and the claims audit work anywhere.
+SHIPPED_DIR = PACKAGE_DIR / "_data"
+
+
+def _checkout_or_shipped(*parts: str) -> Path:
+    checkout = REPO_DIR.joinpath("data", *parts)
+    shipped = SHIPPED_DIR.joinpath(*parts)
+    return shipped if not checkout.is_dir() and shipped.is_dir() else checkout
+
+
+RAW_DIR = _checkout_or_shipped("raw")
+REFERENCE_DIR = _checkout_or_shipped("reference")
 REPO_PROCESSED_DIR = REPO_DIR / "data" / "processed"
 REPORTS_DIR = REPO_DIR / "reports"
 
