@@ -1,0 +1,64 @@
+# Figures and executed notebooks (issue 3). Included from the Makefile, which defines PY (the venv
+# python), STAMP (the venv stamp), PROCESSED (data/processed/datapackage.json) and SRC (the package sources).
+#
+#   make figures    every figure as SVG and PNG in reports/figures/ (byte-identical from run to run)
+#   make notebooks  every notebook executed headless into reports/notebooks/ (.ipynb and .html)
+#
+# Prerequisites are real files. `tipstats build` rewrites the whole data/processed/ folder, so each
+# dataset gets a checksum stamp under .make/data/ that changes only when the dataset's bytes change:
+# a notebook reruns when its own notebook file, one of its datasets or the package sources change.
+# When a rebuilt dataset has the same bytes, its file gets the stamp's time back (`touch -r`), so the
+# next `make` (and `make -q`) sees nothing to do.
+
+DATA_STAMPS := .make/data
+# $(call datasets,a b c): the stamps of datasets a, b and c.
+datasets = $(foreach d,$(1),$(DATA_STAMPS)/$(d).cksum)
+
+# A dataset file exists once the data are built (order-only: the build's time is not the file's).
+data/processed/%.csv: | $(PROCESSED) ;
+
+$(DATA_STAMPS)/%.cksum: data/processed/%.csv
+	@mkdir -p $(@D)
+	@cksum < $< > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; touch -r $@ $<; else mv -f $@.tmp $@; fi
+
+# The report's own figures (trust fund target, ...) come from the claims registry.
+CLAIMS_REGISTRY := $(wildcard data/reference/claims.csv)
+
+# -- figures -------------------------------------------------------------------------------------
+
+FIGURES_INDEX := reports/figures/index.md
+# Every dataset any figure draws from (tests/test_notebooks.py checks this against the registry).
+FIGURE_DATA := treaty_events party_counts legislation_panel legislation_counts convictions legislation \
+	victim_shares exploitation_shares trust_fund sources
+
+$(FIGURES_INDEX): $(STAMP) $(SRC) $(CLAIMS_REGISTRY) $(call datasets,$(FIGURE_DATA))
+	$(PY) -m tipstats figures --out-dir $(@D)
+
+figures: $(FIGURES_INDEX) ## every figure as SVG and PNG in reports/figures/ (byte-identical)
+
+# -- notebooks -----------------------------------------------------------------------------------
+
+NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+NOTEBOOK_RUNS := $(patsubst notebooks/%,reports/notebooks/%,$(NOTEBOOK_SOURCES))
+NOTEBOOK_PAGES := $(NOTEBOOK_RUNS:.ipynb=.html)
+
+# The datasets each notebook reads (tests/test_notebooks.py runs each notebook with only these).
+reports/notebooks/00-claims-audit.ipynb: $(call datasets,countries country_names population \
+	treaty_events party_counts legislation legislation_panel legislation_counts glotip victim_shares \
+	exploitation_shares convictions trust_fund sources)
+reports/notebooks/01-ratification.ipynb: $(call datasets,treaty_events party_counts sources)
+reports/notebooks/02-legislation.ipynb: $(call datasets,legislation legislation_panel legislation_counts sources)
+reports/notebooks/03-convictions-vs-legislation.ipynb: $(call datasets,convictions legislation sources)
+reports/notebooks/04-victims.ipynb: $(call datasets,victim_shares exploitation_shares sources)
+reports/notebooks/05-trust-fund.ipynb: $(call datasets,trust_fund sources)
+
+# Executed notebook: every notebook ends with the report's values from the claims registry. MPLBACKEND is
+# removed from the kernel's environment by the runner (with Agg the figures would silently vanish).
+reports/notebooks/%.ipynb: notebooks/%.ipynb $(STAMP) $(SRC) $(CLAIMS_REGISTRY)
+	$(PY) -m tipstats.figures.run_notebook $< $(@D)
+
+reports/notebooks/%.html: reports/notebooks/%.ipynb
+	$(PY) -m tipstats.figures.run_notebook --to-html $<
+
+notebooks: $(NOTEBOOK_PAGES) ## execute every notebook headless into reports/notebooks/ (.ipynb and .html)

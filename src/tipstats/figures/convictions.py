@@ -1,0 +1,344 @@
+"""Convictions against the year of legislation: the figures of the analysis in ``tipstats.analysis.convictions``.
+
+Every number drawn here comes from the analysis functions (``cohort_rates``, ``event_study``,
+``coverage_matrix``), so the notebook, the figures and the claims audit show the same results.
+The "<5" counts are an interval: the lines use the mid-point (the headline treatment) and the pale
+bands reach from the lower (0) to the upper (4) treatment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from tipstats.figures import style as S
+from tipstats.figures._registry import figure
+
+COHORT_COLOURS = {
+    "before 2003": S.HIGHLIGHT,
+    "2003-2008": S.DENIM,
+    "2009 or later": S.TEAL,
+    "none or unknown": S.CONTEXT,
+}
+SAMPLE_TITLES = {
+    "all reporting": "All reporting countries (the set changes each year)",
+    "balanced": "Balanced panel (countries reporting in most years)",
+}
+SAMPLE_COLOURS = {"all reporting": S.CONTEXT, "balanced": S.HIGHLIGHT}
+#: Coverage heat map: status -> colour, in legend order.
+STATUS_COLOURS = {
+    "numeric": S.DENIM,
+    "suppressed": "#c9a26b",
+    "no population": S.PURPLE,
+    "missing": "#eeeeee",
+}
+STATUS_LABELS = {
+    "numeric": "count given",
+    "suppressed": "'<5' (suppressed)",
+    "no population": "count, no population",
+    "missing": "no data",
+}
+
+
+def _analysis():
+    from tipstats.analysis import convictions
+
+    return convictions
+
+
+def _load(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
+    if frame is not None:
+        return frame
+    import tipstats
+
+    return tipstats.load(name)
+
+
+def _sources(convictions: pd.DataFrame, legislation: pd.DataFrame) -> list[str]:
+    """The sources of the rows the analysis uses: the counts, their population, Kelley's coding."""
+    kelley = legislation
+    if "yardstick" in legislation.columns:
+        kelley = legislation.loc[legislation["yardstick"] == _analysis().KELLEY]
+    ids = [*convictions["source_id"].dropna().unique(), *kelley["source_id"].dropna().unique()]
+    if "population_source_id" in convictions.columns:
+        ids += list(convictions["population_source_id"].dropna().unique())
+    return ids
+
+
+@figure(
+    "conviction_rates_by_cohort",
+    caption="Persons convicted per 100,000 population by legislation cohort and year (pooled rate), for all "
+    "reporting countries and for the balanced panel, with the number of countries behind each year.",
+    datasets=("convictions", "legislation", "sources"),
+    notebook="03-convictions-vs-legislation",
+)
+def conviction_rates_by_cohort(
+    convictions: pd.DataFrame | None = None,
+    legislation: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    *,
+    rates: pd.DataFrame | None = None,
+) -> Figure:
+    """Pooled conviction rates per cohort and year (mid-point "<5" treatment, band: lower to upper).
+
+    ``rates`` is the table of ``tipstats.analysis.convictions.cohort_rates`` (computed if not given).
+    """
+    analysis = _analysis()
+    conv = _load("convictions", convictions)
+    leg = _load("legislation", legislation)
+    table = rates if rates is not None else analysis.cohort_rates(conv, leg)
+    headline = analysis.HEADLINE_TREATMENT
+    samples = [s for s in analysis.SAMPLES if s in set(table["sample"])]
+    mid = table.loc[table["suppressed"] == headline]
+    title = "Conviction rates by year of legislation"
+    compared = before_2003_higher(mid.loc[mid["sample"] == samples[-1]], analysis.COHORTS)
+    if compared is not None:
+        higher, years = compared
+        title = (
+            f"Countries legislating before 2003 had the highest rate in {higher} of {years} years "
+            f"({samples[-1]} panel)"
+            if samples[-1] == "balanced"
+            else f"Countries legislating before 2003 had the highest rate in {higher} of {years} years"
+        )
+    lo, hi = analysis.WINDOW
+    fig, axes = S.new_figure(
+        title,
+        "Persons convicted of trafficking per 100,000 population (axis), pooled over the countries of each legislation cohort "
+        "(Kelley year of full criminalisation), by year; '<5' counts at 2 (band: 0 to 4). Below: countries behind "
+        "each year.",
+        source_ids=_sources(conv, leg),
+        sources=sources,
+        note=f"The balanced panel keeps countries with usable counts in at least {analysis.MIN_SHARE:.0%} of the years "
+        f"{lo}-{hi}. Under 'all reporting' the set of countries changes from year to year: "
+        f"{analysis.NOT_A_TREND_NOTE}. Rates use World Bank population; UNODC uses UN population figures.",
+        nrows=2,
+        ncols=len(samples),
+        width=10.5,
+        height=6.8,
+        right=1.3,
+        wspace=0.62,
+        hspace=0.3,
+        gridspec_kw={"height_ratios": [3.2, 1]},
+    )
+    axes = np.atleast_2d(axes).reshape(2, len(samples))
+    top = 0.0
+    for col, sample in enumerate(samples):
+        ax, strip = axes[0, col], axes[1, col]
+        lines = []
+        for cohort in analysis.COHORTS:
+            cells = table.loc[(table["sample"] == sample) & (table["cohort"] == cohort)]
+            wide = cells.pivot_table(
+                index="year", columns="suppressed", values="pooled_rate_per_100k"
+            ).sort_index()
+            if headline not in wide.columns or wide.empty:
+                continue
+            colour = COHORT_COLOURS.get(cohort, S.CONTEXT)
+            (line,) = ax.plot(
+                wide.index, wide[headline], color=colour, label=cohort,
+                linewidth=2.4 if colour == S.HIGHLIGHT else 1.6, zorder=3 if colour != S.CONTEXT else 2,
+            )  # fmt: skip
+            lines.append(line)
+            if {"lower", "upper"} <= set(wide.columns):
+                ax.fill_between(wide.index, wide["lower"], wide["upper"], color=colour, alpha=0.18, linewidth=0,
+                                label="_treatments", gid="treatment-band")  # fmt: skip
+            top = max(top, float(np.nanmax(wide.to_numpy())))
+        S.label_line_ends(ax, lines)
+        ax.set_title(SAMPLE_TITLES.get(sample, sample), loc="left", fontsize=8.5)
+        counts = mid.loc[(mid["sample"] == sample) & mid["cohort"].isin(analysis.COHORTS)]
+        counts = counts.pivot_table(index="year", columns="cohort", values="n_countries", fill_value=0)
+        bottom = np.zeros(len(counts))
+        for cohort in analysis.COHORTS:
+            if cohort in counts.columns:
+                strip.bar(counts.index, counts[cohort], bottom=bottom, width=0.75, color=COHORT_COLOURS[cohort],
+                          label="_n", gid="n-countries")  # fmt: skip
+                bottom += counts[cohort].to_numpy(dtype=float)
+        strip.set_title(
+            "Countries behind each year", loc="left", fontsize=7.5, color=S.ANNOTATION, fontweight="normal"
+        )
+        strip.yaxis.set_major_locator(MaxNLocator(3, integer=True))
+        for a in (ax, strip):
+            a.set_xlim(lo - 0.5, hi + 0.5)
+            a.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    for col in range(len(samples)):
+        axes[0, col].set_ylim(0, top * 1.08 or 1)
+    return fig
+
+
+def before_2003_higher(rates: pd.DataFrame, cohorts: tuple[str, ...]) -> tuple[int, int] | None:
+    """In how many years the before-2003 cohort's pooled rate exceeds every later legislating cohort's.
+
+    Only years where the before-2003 cohort and at least one later legislating cohort (not "none or
+    unknown") have a rate count. Returns ``(years higher, years compared)`` or None.
+
+    >>> rates = pd.DataFrame({"cohort": ["before 2003", "2003-2008"] * 2, "year": [2003, 2003, 2004, 2004],
+    ...                       "pooled_rate_per_100k": [0.3, 0.2, 0.1, 0.2]})
+    >>> before_2003_higher(rates, ("before 2003", "2003-2008", "2009 or later", "none or unknown"))
+    (1, 2)
+    """
+    first, later = cohorts[0], [c for c in cohorts[1:] if c != cohorts[-1]]
+    wide = rates.pivot_table(index="year", columns="cohort", values="pooled_rate_per_100k")
+    if first not in wide.columns:
+        return None
+    others = wide[[c for c in later if c in wide.columns]]
+    if others.empty:
+        return None
+    both = wide[first].notna() & others.notna().any(axis=1)
+    higher = (wide[first] > others.max(axis=1)) & both
+    return int(higher.sum()), int(both.sum())
+
+
+@figure(
+    "event_study_coefficients",
+    caption="Event study: change in persons convicted per 100,000 by years since full criminalisation (year before = 0), "
+    "with 95 per cent intervals clustered by country, for all reporting countries and the balanced panel.",
+    datasets=("convictions", "legislation", "sources"),
+    notebook="03-convictions-vs-legislation",
+)
+def event_study_coefficients(
+    convictions: pd.DataFrame | None = None,
+    legislation: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    *,
+    coefficients: pd.DataFrame | None = None,
+) -> Figure:
+    """Event-study coefficients with intervals (mid-point "<5" treatment), one series per sample.
+
+    ``coefficients`` is the table of ``tipstats.analysis.convictions.event_study`` (computed for the
+    headline treatment if not given).
+    """
+    analysis = _analysis()
+    conv = _load("convictions", convictions)
+    leg = _load("legislation", legislation)
+    headline = analysis.HEADLINE_TREATMENT
+    table = (
+        coefficients if coefficients is not None else analysis.event_study(conv, leg, treatments=(headline,))
+    )
+    table = table.loc[table["suppressed"] == headline]
+    samples = [s for s in analysis.SAMPLES if s in set(table["sample"])]
+    after = table.loc[(table["event_time"] >= 0) & table["ci_low"].notna()]
+    significant = after.loc[(after["ci_low"] > 0) | (after["ci_high"] < 0)]
+    title = (
+        "No clear change in conviction rates after countries criminalised trafficking"
+        if significant.empty
+        else "Conviction rates changed after countries criminalised trafficking"
+    )
+    lo, hi = analysis.EVENT_WINDOW
+    fig, ax = S.new_figure(
+        title,
+        "Difference in persons convicted per 100,000 population against the year before full criminalisation (Kelley "
+        "year), by years since it, from a regression with country and year effects; bars: 95 per cent intervals, errors "
+        f"clustered by country; '<5' counts at 2. The end points pool every year beyond {lo} and {hi}.",
+        source_ids=_sources(conv, leg),
+        sources=sources,
+        note="Only countries that legislated by 2014 (Kelley) enter. With staggered timing, two-way fixed effects "
+        "estimates are weighted averages that can mislead: read the coefficients as descriptive.",
+        width=8.5,
+        height=5.4,
+        right=1.6,
+    )
+    offsets = np.linspace(-0.15, 0.15, len(samples)) if len(samples) > 1 else [0.0]
+    lines = []
+    for offset, sample in zip(offsets, samples, strict=True):
+        rows = table.loc[table["sample"] == sample].sort_values("event_time")
+        colour = SAMPLE_COLOURS.get(sample, S.DENIM)
+        x = rows["event_time"].to_numpy(dtype=float) + offset
+        ax.vlines(
+            x, rows["ci_low"], rows["ci_high"], color=colour, linewidth=1.2, label="_ci", gid="interval"
+        )
+        (line,) = ax.plot(
+            x, rows["estimate"], marker="o", markersize=4, linewidth=1.0, color=colour,
+            label=f"{sample} ({int(rows['n_countries'].max())} countries)", gid="coefficients",
+        )  # fmt: skip
+        lines.append(line)
+    ax.axhline(0, color=S.ANNOTATION, linewidth=0.8, zorder=1.5)
+    S.add_event_rule(ax, -0.5, "Year of full\ncriminalisation", ha="left")
+    S.label_line_ends(ax, lines)
+    labels = table.drop_duplicates("event_time").sort_values("event_time")
+    ax.set_xticks(
+        labels["event_time"], [str(label).replace(" (reference)", "\n(ref.)") for label in labels["label"]]
+    )
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlim(lo - 0.7, hi + 0.7)
+    S.axis_title(ax, "Difference in convictions per 100,000")
+    return fig
+
+
+@figure(
+    "coverage_heatmap",
+    caption="Which countries report persons convicted in which years: a count, a suppressed '<5', a count without "
+    "population, or nothing, by legislation cohort.",
+    datasets=("convictions", "legislation", "sources"),
+    notebook="03-convictions-vs-legislation",
+)
+def coverage_heatmap(
+    convictions: pd.DataFrame | None = None,
+    legislation: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    *,
+    coverage: pd.DataFrame | None = None,
+) -> Figure:
+    """Countries x years of the convictions data, coloured by status, grouped by legislation cohort."""
+    analysis = _analysis()
+    conv = _load("convictions", convictions)
+    leg = _load("legislation", legislation)
+    grid = coverage if coverage is not None else analysis.coverage_matrix(conv, leg)
+    order = {c: i for i, c in enumerate(analysis.COHORTS)}
+    countries = (
+        grid.drop_duplicates("iso3")[["iso3", "cohort"]]
+        .assign(_rank=lambda d: d["cohort"].map(order).fillna(len(order)))
+        .sort_values(["_rank", "iso3"])
+    )
+    years = sorted(grid["year"].unique())
+    statuses = list(STATUS_COLOURS)
+    codes = grid.assign(code=grid["status"].map({s: i for i, s in enumerate(statuses)}))
+    matrix = codes.pivot(index="iso3", columns="year", values="code").reindex(countries["iso3"])
+    usable = grid.loc[grid["status"].isin(["numeric", "suppressed"])].groupby("year")["iso3"].nunique()
+    first, last = years[0], years[-1]
+    title = (
+        f"Convictions data cover {usable.get(first, 0)} countries in {first} and at most "
+        f"{int(usable.max())} ({int(usable.idxmax())})"
+    )
+    fig, ax = S.new_figure(
+        title,
+        f"Persons convicted of trafficking, {first}-{last}: one row per country (grouped by the Kelley year of full "
+        "criminalisation), one column per year, coloured by what the dataUNODC release gives.",
+        source_ids=_sources(conv, leg),
+        sources=sources,
+        width=8.0,
+        height=10.0,
+        left=1.25,
+        right=0.3,
+    )
+    cmap = ListedColormap([STATUS_COLOURS[s] for s in statuses])
+    norm = BoundaryNorm(np.arange(len(statuses) + 1) - 0.5, cmap.N)
+    values = matrix.to_numpy(dtype=float)
+    ax.pcolormesh(
+        np.arange(len(years) + 1) - 0.5, np.arange(len(matrix) + 1) - 0.5, np.ma.masked_invalid(values),
+        cmap=cmap, norm=norm, linewidth=0, rasterized=False, gid="coverage",
+    )  # fmt: skip
+    ax.set_ylim(len(matrix) - 0.5, -0.5)
+    ax.set_xticks(range(len(years)), [str(y) if (y - first) % 2 == 0 else "" for y in years])
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", labelsize=7, length=0)
+    ax.grid(False)
+    ax.set_yticks([])
+    ax.spines["bottom"].set_visible(False)
+    start = 0
+    for cohort, group in countries.groupby("cohort", sort=False):
+        size = len(group)
+        ax.axhline(start - 0.5, color="white", linewidth=2.5)
+        S.annotate(
+            ax, -0.5, start + size / 2 - 0.5, f"{cohort}\n({size} countries)", xytext=(-6, 0),
+            textcoords="offset points", ha="right", va="center", fontsize=7.5, gid="cohort-label",
+        )  # fmt: skip
+        start += size
+    ax.legend(
+        handles=[Patch(facecolor=STATUS_COLOURS[s], label=STATUS_LABELS[s]) for s in statuses],
+        loc="lower left", bbox_to_anchor=(0, 1.02), ncol=len(statuses), frameon=False, fontsize=7.5,
+        handlelength=1.2, borderaxespad=0, columnspacing=1.2,
+    )  # fmt: skip
+    return fig

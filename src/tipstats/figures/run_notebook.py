@@ -1,0 +1,100 @@
+"""Execute a notebook headless (``make notebooks``): the executed ``.ipynb``, then its HTML page.
+
+Usage::
+
+    python -m tipstats.figures.run_notebook notebooks/01-ratification.ipynb reports/notebooks
+    python -m tipstats.figures.run_notebook --to-html reports/notebooks/01-ratification.ipynb
+
+The kernel is ``python3`` started from this interpreter, in the notebook's own folder. ``MPLBACKEND``
+is removed from the kernel's environment: with it set (for example to ``Agg``) ipykernel does not
+install its inline backend and every figure silently disappears from the executed notebook.
+A cell that raises stops the run with a non-zero exit, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+KERNEL = "python3"
+TIMEOUT = 300  # seconds per cell; the notebooks are meant to run in well under a minute each
+
+
+def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the kernel: ``base`` (default: this process's), without ``MPLBACKEND``."""
+    env = dict(os.environ if base is None else base)
+    env.pop("MPLBACKEND", None)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def execute(
+    source: Path, out_dir: Path, *, timeout: int = TIMEOUT, env: dict[str, str] | None = None
+) -> Path:
+    """Run ``source`` top to bottom and write the executed notebook to ``out_dir/<name>.ipynb``.
+
+    Raises :class:`nbclient.exceptions.CellExecutionError` on the first failing cell (nothing written).
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    source = Path(source)
+    nb = nbformat.read(source, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL,
+        allow_errors=False,
+        resources={"metadata": {"path": str(source.parent.resolve())}},
+    )
+    client.execute(env=kernel_env(env))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / source.name
+    tmp = target.with_name(f".{target.name}.tmp")
+    nbformat.write(nb, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def to_html(executed: Path) -> Path:
+    """Write ``<executed>.html`` next to an executed notebook (images embedded, no server needed)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    executed = Path(executed)
+    nb = nbformat.read(executed, as_version=4)
+    body, _resources = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    target = executed.with_suffix(".html")
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tipstats.figures.run_notebook", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("out_dir", type=Path, nargs="?", default=Path("reports/notebooks"))
+    parser.add_argument("--to-html", action="store_true", help="only convert an executed notebook to HTML")
+    parser.add_argument("--timeout", type=int, default=TIMEOUT)
+    args = parser.parse_args(argv)
+    if args.to_html:
+        print(to_html(args.notebook))
+        return 0
+    from nbclient.exceptions import CellExecutionError
+
+    try:
+        print(execute(args.notebook, args.out_dir, timeout=args.timeout))
+    except CellExecutionError as exc:
+        print(f"{args.notebook}: a cell failed\n{exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

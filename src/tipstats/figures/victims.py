@@ -1,0 +1,376 @@
+"""Detected victims: shares by sex and age, and by form of exploitation, published and computed.
+
+Each figure has two sides. Left: the global shares that GLOTIP editions published (as quoted in the
+``glotip_text_figures`` source), by the data year they refer to; every quotation is a dot, and the
+line joins the years where the quotations agree. Right: the same shares computed by tipstats from the
+dataUNODC country data per year, with the number of countries behind each year in a strip below, so
+the changing coverage is never hidden.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from tipstats.figures import _claims
+from tipstats.figures import style as S
+from tipstats.figures._registry import figure
+
+#: The GLOTIP edition that A/76/120 (paragraph 38(a)) cites: its points carry their values.
+REPORT_EDITION = "GLOTIP 2020"
+#: The report's statement on children's share (claims registry).
+CHILDREN_CLAIM = "p38a_children_over_30"
+
+VICTIM_GROUPS = ("women", "men", "girls", "boys", "children")
+VICTIM_LABELS = {"women": "Women", "men": "Men", "girls": "Girls", "boys": "Boys", "children": "Children"}
+VICTIM_COLOURS = {
+    "women": S.CONTEXT,
+    "men": S.CONTEXT,
+    "girls": S.DENIM,
+    "boys": S.TEAL,
+    "children": S.HIGHLIGHT,
+}
+
+FORMS = ("sexual_exploitation", "forced_labour", "other_forms")
+FORM_LABELS = {
+    "sexual_exploitation": "Sexual exploitation",
+    "forced_labour": "Forced labour",
+    "other_forms": "Other forms",
+}
+FORM_COLOURS = {"sexual_exploitation": S.HIGHLIGHT, "forced_labour": S.DENIM, "other_forms": S.CONTEXT}
+
+_PERIOD = re.compile(r"^\s*((?:19|20)\d{2})\s*[-\u2013]\s*((?:19|20)\d{2})\s*$")
+
+
+def _load(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
+    if frame is not None:
+        return frame
+    import tipstats
+
+    return tipstats.load(name)
+
+
+def published_points(
+    shares: pd.DataFrame, member: str, members: tuple[str, ...]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Published shares among all victims that can be placed on a year axis, and what cannot.
+
+    A row with a single data year sits at that year; a row for a period ``YYYY-YYYY`` sits at the
+    period's middle, with ``x_start``/``x_end`` its ends (drawn as a horizontal bar). Rows with no
+    number (words, ranges) or no placeable period are returned as descriptions in the second value.
+
+    >>> frame = pd.DataFrame({"basis": ["published"] * 3, "among": ["all"] * 3, "group": ["boys"] * 3,
+    ...     "share": [3.0, 20.0, float("nan")], "year": pd.array([2004, pd.NA, pd.NA], dtype="Int64"),
+    ...     "year_or_period": ["2004", "2007-2010", "2016"], "edition": ["GLOTIP 2020", "GLOTIP 2012", "GLOTIP 2018"],
+    ...     "value_as_given": ["3", "20", "around half"]})
+    >>> points, skipped = published_points(frame, "group", ("boys",))
+    >>> points[["x", "x_start", "x_end", "share"]].to_dict("records")
+    [{'x': 2004.0, 'x_start': 2004.0, 'x_end': 2004.0, 'share': 3.0}, {'x': 2008.5, 'x_start': 2007.0, 'x_end': 2010.0, 'share': 20.0}]
+    >>> skipped
+    ['boys, 2016 (GLOTIP 2018): around half']
+    """
+    rows = shares.loc[
+        (shares["basis"] == "published") & (shares["among"] == "all") & shares[member].isin(members)
+    ]
+    placed, skipped = [], []
+    for _, row in rows.iterrows():
+        start = end = None
+        if pd.notna(row["year"]):
+            start = end = float(row["year"])
+        else:
+            match = _PERIOD.match(str(row["year_or_period"]))
+            if match:
+                start, end = float(match.group(1)), float(match.group(2))
+        if start is None or pd.isna(row["share"]):
+            given = row.get("value_as_given")
+            given = given if isinstance(given, str) else "no number"
+            skipped.append(f"{row[member]}, {row['year_or_period']} ({row['edition']}): {given}")
+            continue
+        placed.append({**row.to_dict(), "x": (start + end) / 2, "x_start": start, "x_end": end})
+    columns = [*rows.columns, "x", "x_start", "x_end"]
+    return pd.DataFrame(placed, columns=columns), skipped
+
+
+def agreed_line(points: pd.DataFrame) -> pd.DataFrame:
+    """One value per x where every quotation agrees; NaN where they conflict (the line breaks there).
+
+    >>> pts = pd.DataFrame({"x": [2004.0, 2004.0, 2018.0, 2018.0], "share": [10.0, 10.0, 48.0, 58.0]})
+    >>> agreed_line(pts).to_dict("records")
+    [{'x': 2004.0, 'share': 10.0}, {'x': 2018.0, 'share': nan}]
+    """
+    grouped = points.groupby("x")["share"].agg(["min", "max"])
+    value = grouped["min"].where(grouped["min"] == grouped["max"])
+    return pd.DataFrame({"x": grouped.index.astype(float), "share": value.to_numpy(dtype=float)})
+
+
+def _editions_by_x(points: pd.DataFrame) -> dict[float, str]:
+    out = {}
+    for x, group in points.groupby("x"):
+        years = sorted({e.removeprefix("GLOTIP ") for e in group["edition"].dropna()})
+        out[float(x)] = ", ".join(years)
+    return out
+
+
+def _published_panel(ax, shares, member, members, labels, colours, report_edition) -> None:
+    points, skipped = published_points(shares, member, members)
+    lines = []
+    for name in members:
+        mine = points.loc[points[member] == name]
+        if mine.empty:
+            continue
+        colour = colours[name]
+        bold = colour != S.CONTEXT
+        line = agreed_line(mine.loc[mine["x_start"] == mine["x_end"]])
+        (drawn,) = ax.plot(
+            line["x"], line["share"], color=colour, linewidth=2.4 if colour == S.HIGHLIGHT else 1.6,
+            label=labels[name], zorder=3 if bold else 2, marker="o", markersize=4,
+        )  # fmt: skip
+        lines.append(drawn)
+        spans = mine.loc[mine["x_start"] < mine["x_end"]]
+        for _, row in spans.iterrows():
+            ax.plot(
+                [row["x_start"], row["x_end"]],
+                [row["share"]] * 2,
+                color=colour,
+                linewidth=1.2,
+                label="_period",
+            )
+        ax.plot(
+            mine["x"], mine["share"], linestyle="none", marker="o", markersize=4, color=colour, label="_quote"
+        )
+        if report_edition and bold:
+            cited = mine.loc[mine["edition"] == report_edition].drop_duplicates(["x", "share"])
+            for _, row in cited.iterrows():
+                S.mark_point(
+                    ax, row["x"], row["share"], f"{row['share']:g}%", color=colour, offset=(-4, 5), ha="right"
+                )
+    S.label_line_ends(ax, lines, values=True, fmt="{:.0f}%")
+    single = points.loc[points["x_start"] == points["x_end"]]
+    ticks = sorted(single["x"].unique())
+    ax.set_xticks(ticks, [f"{x:g}" for x in ticks])
+    ax.tick_params(axis="x", labelsize=7.5)
+    if not points.empty:
+        ax.set_xlim(points["x_start"].min() - 1, points["x_end"].max() + 1)
+    editions = _editions_by_x(points)
+    words = "; ".join(f"{_x_words(points, x)}: {editions[x]}" for x in sorted(editions))
+    ax.annotate(
+        S._wrap(f"Editions quoted (data year: GLOTIP edition): {words}", 4.0, 7.0), xy=(0, 0),
+        xycoords="axes fraction", xytext=(0, -22), textcoords="offset points", ha="left", va="top",
+        fontsize=7.0, color=S.ANNOTATION, gid="editions", annotation_clip=False,
+    )  # fmt: skip
+
+
+def _x_words(points: pd.DataFrame, x: float) -> str:
+    row = points.loc[points["x"] == x].iloc[0]
+    if row["x_start"] == row["x_end"]:
+        return f"{x:g}"
+    return f"{row['x_start']:g}-{row['x_end']:g}"
+
+
+def with_children(computed: pd.DataFrame) -> pd.DataFrame:
+    """Computed victim shares plus, where the data have none, ``children`` = girls + boys of the same year.
+
+    Girls and boys of a computed year share one denominator (the victims of the four groups in the
+    countries of that year), so their shares add exactly.
+
+    >>> rows = pd.DataFrame({"basis": "computed", "among": "all", "year": [2010, 2010, 2010, 2010],
+    ...     "group": ["women", "men", "girls", "boys"], "share": [50.0, 20.0, 18.0, 12.0], "n_countries": 9})
+    >>> with_children(rows).query("group == 'children'")[["year", "share", "n_countries"]].to_dict("records")
+    [{'year': 2010, 'share': 30.0, 'n_countries': 9}]
+    """
+    if "group" not in computed.columns or (computed["group"] == "children").any():
+        return computed
+    kids = computed.loc[computed["group"].isin(["girls", "boys"])]
+    complete = kids.groupby("year")["group"].transform("nunique") == 2
+    summed = (
+        kids.loc[complete]
+        .groupby("year", as_index=False)
+        .agg(share=("share", "sum"), n_countries=("n_countries", "max"))
+    )
+    summed = summed.assign(basis="computed", among="all", group="children")
+    return pd.concat([computed, summed], ignore_index=True)
+
+
+def _computed_panel(ax, strip, shares, member, members, labels, colours) -> tuple[int, int]:
+    computed = shares.loc[
+        (shares["basis"] == "computed") & (shares["among"] == "all") & shares[member].isin(members)
+    ]
+    if member == "group":
+        computed = with_children(computed)
+    lines = []
+    for name in members:
+        mine = computed.loc[computed[member] == name].sort_values("year")
+        if mine.empty:
+            continue
+        colour = colours[name]
+        (drawn,) = ax.plot(
+            mine["year"].astype(float), mine["share"].astype(float), color=colour, label=labels[name],
+            linewidth=2.4 if colour == S.HIGHLIGHT else 1.6, zorder=3 if colour != S.CONTEXT else 2,
+        )  # fmt: skip
+        lines.append(drawn)
+    S.label_line_ends(ax, lines, values=True, fmt="{:.0f}%")
+    per_year = computed.groupby("year")["n_countries"].max().sort_index()
+    strip.bar(per_year.index.astype(float), per_year.to_numpy(dtype=float), width=0.7, color=S.CONTEXT)
+    strip.set_ylim(0, max(float(per_year.max()) if len(per_year) else 1, 1) * 1.15)
+    strip.yaxis.set_major_locator(MaxNLocator(3, integer=True))
+    strip.set_title(
+        "Countries behind each year", loc="left", fontsize=7.5, color=S.ANNOTATION, fontweight="normal"
+    )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    if len(per_year):
+        return int(per_year.min()), int(per_year.max())
+    return 0, 0
+
+
+def _shares_figure(
+    shares: pd.DataFrame,
+    sources: pd.DataFrame | None,
+    *,
+    member: str,
+    members: tuple[str, ...],
+    labels: dict[str, str],
+    colours: dict[str, str],
+    title: str,
+    subtitle: str,
+    note: str,
+    report_edition: str | None,
+    reference: tuple[float, str] | None = None,
+) -> Figure:
+    used = shares.loc[shares[member].isin(members) & (shares["among"] == "all")]
+    _, skipped = published_points(shares, member, members)
+    if skipped:
+        note += (
+            f" Not drawn: {len(skipped)} published quotation{'s' if len(skipped) > 1 else ''} given only in words, "
+            "as a range or for an unstated period (listed in the notebook)."
+        )
+    fig, axes = S.new_figure(
+        title, subtitle, source_ids=used["source_id"].unique(), sources=sources, note=note,
+        nrows=2, ncols=2, width=10.5, height=6.6, right=1.5, wspace=0.62, hspace=0.35,
+        gridspec_kw={"height_ratios": [4, 1]},
+    )  # fmt: skip
+    left, right, blank, strip = axes[0, 0], axes[0, 1], axes[1, 0], axes[1, 1]
+    blank.set_visible(False)
+    left.sharey(right)
+    left.set_title("Published by GLOTIP editions (data year)", loc="left")
+    right.set_title("Computed from dataUNODC country data", loc="left")
+    _published_panel(left, shares, member, members, labels, colours, report_edition)
+    _computed_panel(right, strip, shares, member, members, labels, colours)
+    strip.sharex(right)
+    for ax in (left, right):
+        S.start_at_zero(ax)
+        S.percent(ax)
+    top = max(left.get_ylim()[1], right.get_ylim()[1])
+    left.set_ylim(0, top)
+    if reference is not None:
+        value, text = reference
+        for ax in (left, right):
+            ax.axhline(value, color=S.ANNOTATION, linewidth=0.8, zorder=1.8, gid="reference-line")
+        S.annotate(
+            left,
+            left.get_xlim()[0],
+            value,
+            text,
+            xytext=(2, 2),
+            textcoords="offset points",
+            va="bottom",
+            ha="left",
+        )
+    return fig
+
+
+def _latest_published(shares: pd.DataFrame, member: str, name: str) -> tuple[str, float] | None:
+    points, _ = published_points(shares, member, (name,))
+    if points.empty:
+        return None
+    last = agreed_line(points).dropna().sort_values("x")
+    if last.empty:
+        return None
+    return f"{last['x'].iloc[-1]:g}", float(last["share"].iloc[-1])
+
+
+@figure(
+    "victim_shares_by_edition",
+    caption="Shares of women, men, girls and boys among detected victims: as published by GLOTIP editions "
+    "(children passing 30 per cent) and as computed from the country data, with the countries behind each year.",
+    datasets=("victim_shares", "sources"),
+    notebook="04-victims",
+)
+def victim_shares_by_edition(
+    victim_shares: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    claims_registry: pd.DataFrame | None = None,
+    *,
+    report_edition: str | None = REPORT_EDITION,
+) -> Figure:
+    """Published and computed shares of women, men, girls, boys and children among detected victims.
+
+    The reference line is the report's threshold for children (A/76/120, paragraph 38(a): "over 30 per
+    cent"), read from the claims registry.
+    """
+    shares = _load("victim_shares", victim_shares)
+    claims = _claims.registry(claims_registry)
+    row = _claims.claim(claims, CHILDREN_CLAIM)
+    threshold = float(row["reported_value"])
+    first = _first_published(shares, "group", "children")
+    latest = _latest_published(shares, "group", "children")
+    if first and latest:
+        title = f"Children's share of detected victims rose from {first[1]:g}% ({first[0]}) to {latest[1]:g}% ({latest[0]})"
+    else:
+        title = "Children's share of detected victims as GLOTIP published it"
+    return _shares_figure(
+        shares, sources, member="group", members=VICTIM_GROUPS, labels=VICTIM_LABELS, colours=VICTIM_COLOURS,
+        title=title,
+        subtitle="Share of women, men, girls and boys (and children: girls and boys) among detected victims of "
+        "trafficking, in per cent. Left: global shares published by GLOTIP, by data year (each quotation a dot). "
+        "Right: computed from the dataUNODC country data over the countries reporting all four groups that year.",
+        note="The published shares are UNODC's over the countries reporting in each edition ('or most recent "
+        "year'); the computed shares use a different, changing set of countries, so the two sides are not "
+        "the same measure and neither side is a trend over a fixed set of countries.",
+        report_edition=report_edition,
+        reference=(threshold, f"{row['comparator']} {threshold:g} per cent (A/76/120, para. {row['paragraph']})"),
+    )  # fmt: skip
+
+
+def _first_published(shares: pd.DataFrame, member: str, name: str) -> tuple[str, float] | None:
+    points, _ = published_points(shares, member, (name,))
+    line = agreed_line(points).dropna().sort_values("x") if not points.empty else points
+    if line.empty:
+        return None
+    return f"{line['x'].iloc[0]:g}", float(line["share"].iloc[0])
+
+
+@figure(
+    "exploitation_shares_by_edition",
+    caption="Shares of detected victims by form of exploitation: as published by GLOTIP editions (50 and 38 per "
+    "cent in the 2020 edition) and as computed from the country data, with the countries behind each year.",
+    datasets=("exploitation_shares", "sources"),
+    notebook="04-victims",
+)
+def exploitation_shares_by_edition(
+    exploitation_shares: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    *,
+    report_edition: str | None = REPORT_EDITION,
+) -> Figure:
+    """Published and computed shares of detected victims by form of exploitation."""
+    shares = _load("exploitation_shares", exploitation_shares)
+    sexual = _latest_published(shares, "form", "sexual_exploitation")
+    labour = _latest_published(shares, "form", "forced_labour")
+    if sexual and labour and labour[1] > sexual[1]:
+        title = f"Forced labour overtook sexual exploitation in the published shares ({labour[0]})"
+    else:
+        title = "Sexual exploitation and forced labour remain the main forms of exploitation detected"
+    return _shares_figure(
+        shares, sources, member="form", members=FORMS, labels=FORM_LABELS, colours=FORM_COLOURS,
+        title=title,
+        subtitle="Share of detected victims by form of exploitation, in per cent. Left: global shares published by "
+        "GLOTIP, by data year (each quotation a dot; a bar spans a multi-year period). Right: computed from the "
+        "dataUNODC country data over the countries reporting every form that year.",
+        note="Published shares are UNODC's over the countries reporting in each edition; conflicting quotations "
+        "of one edition are all drawn and the line breaks there. The computed shares use a changing set of "
+        "countries: not a trend.",
+        report_edition=report_edition,
+    )  # fmt: skip

@@ -1,0 +1,139 @@
+"""The notebooks: stored clean, quoting the report verbatim, and executing headless with their figures.
+
+Each notebook is executed here with only the datasets that ``mk/reports.mk`` declares for it (a
+data folder holding just those files), so a notebook that reads an undeclared dataset fails, and
+``make notebooks`` can never miss a dependency. Any cell error fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tipstats import figures
+from tipstats.claims.registry import NOTEBOOKS, normalise, paragraph_text, report_text
+from tipstats.datasets import list_datasets
+from tipstats.figures import run_notebook
+from tipstats.paths import processed_dir
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = REPO / "notebooks"
+PATHS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
+MAKE_FRAGMENT = REPO / "mk" / "reports.mk"
+
+
+def declared_datasets() -> dict[str, set[str]]:
+    """``reports/notebooks/<name>.ipynb: ... $(call datasets,a b c)`` lines of the make fragment."""
+    text = MAKE_FRAGMENT.read_text().replace("\\\n", " ")
+    out = {}
+    for match in re.finditer(r"^reports/notebooks/([\w-]+)\.ipynb:(.*)$", text, re.M):
+        names = re.search(r"\$\(call datasets,([^)]*)\)", match.group(2))
+        out[match.group(1)] = set(names.group(1).split()) if names else set()
+    return out
+
+
+def test_there_is_one_notebook_per_topic_and_the_make_fragment_knows_each():
+    assert [p.stem for p in PATHS] == list(NOTEBOOKS)
+    declared = declared_datasets()
+    assert set(declared) == set(NOTEBOOKS)
+    for name, datasets in declared.items():
+        assert datasets and datasets <= set(list_datasets()), name
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_notebook_is_stored_clean_with_kernel_python3(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(c.outputs == [] and c.execution_count is None for c in code)
+    assert "MPLBACKEND" not in "".join(c.source for c in code)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_notebook_opens_with_the_report_quoted_verbatim(path):
+    nb = nbformat.read(path, as_version=4)
+    intro = nb.cells[0]
+    assert intro.cell_type == "markdown"
+    quotes = re.findall(r"^> (.+) \(A/76/120, para\. ([^)]+\)?)\)$", intro.source, re.M)
+    assert quotes, "the first cell quotes the report"
+    text = report_text()
+    for quote, paragraph in quotes:
+        assert normalise(quote) in paragraph_text(text, paragraph), (paragraph, quote[:60])
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_notebook_prints_caveats_and_ends_with_computed_against_reported(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert any("tipstats.describe(" in c and '["caveats"]' in c for c in code)
+    assert any("tipstats.claims(" in c for c in code)  # the values come from the library, not typed
+    assert '"computed"' in code[-1] and '"reported"' in code[-1]
+
+
+def test_every_figure_is_shown_by_the_notebook_it_names():
+    for name, spec in figures.FIGURES.items():
+        source = "".join(c.source for c in nbformat.read(NOTEBOOK_DIR / f"{spec.notebook}.ipynb", 4).cells)
+        assert f"figures.{name}(" in source, name
+
+
+def _restricted_data_dir(tmp_path: Path, datasets: set[str]) -> Path:
+    """A data folder with only ``datasets`` (links to the processed files)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    source = processed_dir()
+    for name in datasets:
+        os.symlink(source / f"{name}.csv", folder / f"{name}.csv")
+    return folder
+
+
+def _images(nb) -> int:
+    return sum(
+        "image/png" in output.get("data", {})
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_notebook_executes_with_its_declared_data_and_shows_its_figures(path, tmp_path):
+    datasets = declared_datasets()[path.stem]
+    env = run_notebook.kernel_env()
+    env["TIPSTATS_DATA_DIR"] = str(_restricted_data_dir(tmp_path, datasets))
+    env["MPLBACKEND"] = "Agg"  # the runner must remove it, or every figure would vanish
+    executed = run_notebook.execute(path, tmp_path / "out", env=env)
+    nb = nbformat.read(executed, as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    expected = [name for name, spec in figures.FIGURES.items() if spec.notebook == path.stem]
+    assert _images(nb) == len(expected)
+    html = run_notebook.to_html(executed)
+    assert html.read_text(encoding="utf-8").count("data:image/png;base64") >= len(expected)
+
+
+def test_kernel_environment_drops_mplbackend():
+    env = run_notebook.kernel_env({"MPLBACKEND": "Agg", "OTHER": "1"})
+    assert "MPLBACKEND" not in env and env["OTHER"] == "1"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_a_failing_cell_fails_the_run_and_writes_nothing(tmp_path):
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
+    source = tmp_path / "broken.ipynb"
+    nbformat.write(nb, source)
+    with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
+        run_notebook.execute(source, tmp_path / "out")
+    assert not (tmp_path / "out" / "broken.ipynb").exists()
+    assert run_notebook.main([str(source), str(tmp_path / "out")]) == 1
