@@ -16,6 +16,8 @@ datasets = $(foreach d,$(1),$(DATA_STAMPS)/$(d).cksum)
 
 # A dataset file exists once the data are built (order-only: the build's time is not the file's).
 data/processed/%.csv: | $(PROCESSED) ;
+# They are real outputs of `tipstats build`, never intermediate files to delete.
+.PRECIOUS: data/processed/%.csv
 
 $(DATA_STAMPS)/%.cksum: data/processed/%.csv
 	@mkdir -p $(@D)
