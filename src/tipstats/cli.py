@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
             "--out-dir" if out else "--processed-dir", type=Path, default=REPO_PROCESSED_DIR,
             help="folder of processed datasets (default: data/processed)",
         )  # fmt: skip
-        p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     data_dirs(
         sub.add_parser("build", help="raw -> processed, validating both sides; all or nothing"), out=True
@@ -54,25 +54,62 @@ def _parser() -> argparse.ArgumentParser:
     tables = sub.add_parser("analysis", help="write the convictions analysis tables")
     tables.add_argument("--out-dir", type=Path, default=Path("reports/tables"))
     for p in (info, claims, figures, tables):
-        p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+        # SUPPRESS: `tipstats --debug build` must not be reset to False by the subcommand's default
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
-def _print_failures(exc, stream=sys.stderr) -> None:
-    frame = exc.to_frame()
-    kinds = {"integrity": "Raw files whose bytes changed", "parse": "Files that could not be read"}
-    print(f"tipstats: {len(frame)} data failure(s)", file=stream)
-    for kind, group in frame.groupby("kind", sort=False):
-        print(f"\n{kinds.get(kind, 'Validation failures')} ({len(group)}):", file=stream)
-        shown = group.head(100).fillna("")
-        cols = ["file", "row", "column", "check", "value"]
-        widths = {c: min(60, max(len(c), *(len(str(v)) for v in shown[c]))) for c in cols}
-        print("  " + "  ".join(c.ljust(widths[c]) for c in cols), file=stream)
-        for rec in shown.itertuples(index=False):
-            cells = [str(getattr(rec, c))[: widths[c]].ljust(widths[c]) for c in cols]
-            print("  " + "  ".join(cells), file=stream)
-        if len(group) > len(shown):
-            print(f"  ... {len(group) - len(shown)} more", file=stream)
+SECTIONS = {
+    "integrity": "Raw files whose bytes differ from the sources registry (sha256)",
+    "parse": "Files that could not be read as CSV",
+    "schema": "Values that fail a check",
+    "rule": "Values that fail a rule of the build",
+}
+SHOWN_PER_FILE = 100
+VALUE_WIDTH = 60
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN: an empty cell
+        return ""
+    if hasattr(value, "strftime") and not any(getattr(value, u, 0) for u in ("hour", "minute", "second")):
+        value = value.strftime("%Y-%m-%d")  # a date, not a timestamp at midnight
+    text = repr(value) if isinstance(value, (str, bytes)) else str(value)
+    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
+
+
+def _print_failures(exc, stream=None) -> None:
+    """Every failure, grouped by kind and then by file, as a table: row, column, value, check.
+
+    Rows count the header as row 1, as a spreadsheet does. File names are printed whole.
+    """
+    stream = sys.stderr if stream is None else stream
+    failures = exc.failures
+    files = list(dict.fromkeys(f.file for f in failures))
+    print(f"tipstats: {len(failures)} data failure(s) in {len(files)} file(s)", file=stream)
+    kinds = list(dict.fromkeys([*SECTIONS, *(f.kind for f in failures)]))
+    for kind in kinds:
+        group = [f for f in failures if f.kind == kind]
+        if not group:
+            continue
+        print(f"\n{SECTIONS.get(kind, kind)} ({len(group)}):", file=stream)
+        for file in dict.fromkeys(f.file for f in group):
+            mine = [f for f in group if f.file == file]
+            print(f"  {file}", file=stream)
+            rows = [("row", "column", "value", "check")]
+            rows += [
+                ("" if f.row is None else str(f.row), f.column or "", _cell(f.value), str(f.check))
+                for f in mine[:SHOWN_PER_FILE]
+            ]
+            widths = [max(len(r[i]) for r in rows) for i in range(3)]
+            for r in rows:
+                print(
+                    "    " + "  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3],
+                    file=stream,
+                )
+            if len(mine) > SHOWN_PER_FILE:
+                print(f"    ... and {len(mine) - SHOWN_PER_FILE} more in this file", file=stream)
+    print("\n(Rows count the header as row 1, as in a spreadsheet.)", file=stream)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -108,8 +145,12 @@ def _run(args: argparse.Namespace) -> int:
             _print_failures(exc)
             print(f"\nNothing was written; {args.out_dir} is unchanged.", file=sys.stderr)
             return 1
-        for warning in result.warnings:
-            print(f"warning: {warning.as_line()}", file=sys.stderr)
+        for warning in result.warnings:  # raw files that differ from the registry: built from as they are
+            print(
+                f"warning: {warning.file}: bytes differ from the sources registry (expected: {warning.check}; "
+                f"found {warning.value}); built from the file as it is",
+                file=sys.stderr,
+            )
         print(f"built {len(result.datasets)} datasets into {result.out_dir}")
         return 0
     if args.command == "validate":
@@ -141,16 +182,27 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from tipstats.errors import DataValidationError
+
     args = _parser().parse_args(argv)
     if args.debug:
         return _run(args)
     try:
         return _run(args)
+    except DataValidationError as exc:
+        _print_failures(exc)
+        return 1
     except KeyError as exc:
-        print(f"tipstats: error: {exc.args[0]}", file=sys.stderr)
+        print(f"tipstats: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
     except (OSError, ValueError, RuntimeError, ImportError) as exc:
         print(f"tipstats: error: {exc} (run with --debug for details)", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug, not bad data: still no traceback without --debug
+        print(
+            f"tipstats: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from tipstats.errors import DataValidationError, Failure
 
 NA_VALUES = [""]
+BOM = b"\xef\xbb\xbf"
 
 
 def decode_text(path: Path, label: str) -> str:
@@ -25,12 +26,17 @@ def decode_text(path: Path, label: str) -> str:
 
     A byte that is not UTF-8 is reported with its row, never guessed at.
     """
-    data = path.read_bytes()
+    return decode_bytes(Path(path).read_bytes(), label)
+
+
+def decode_bytes(data: bytes, label: str) -> str:
+    """:func:`decode_text` for bytes already read (so a file is read, hashed and parsed from one read)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        bad = data[exc.start : exc.start + 4]
+        start = exc.start + (len(BOM) if data.startswith(BOM) else 0)  # the codec counts after the BOM
+        row = data[:start].count(b"\n") + 1
+        bad = data[start : start + 4]
         raise DataValidationError(
             [Failure(label, row, None, "file is UTF-8 text", bad, kind="parse")]
         ) from None
@@ -41,13 +47,26 @@ def read_raw_csv(path: Path, label: str, *, min_rows: int = 1) -> pd.DataFrame:
     """Read a raw CSV exactly as text: every cell a string, empty cells missing.
 
     Harmless variations (byte-order mark, CRLF line ends, white space around header
-    names) are normalised here so that they give the same processed bytes.
+    names, blank lines at the end) are normalised here so that they give the same
+    processed bytes. Structural defects are reported with their spreadsheet row: a
+    row with more or fewer cells than the header (a truncated or merged line), an
+    unclosed quote, a blank line inside the file, an empty or repeated header name.
     """
+    path = Path(path)
     if not path.exists():
         raise DataValidationError([Failure(label, None, None, "file exists", str(path), kind="parse")])
-    text = decode_text(path, label)
+    return parse_raw_csv(path.read_bytes(), label, min_rows=min_rows)
+
+
+def parse_raw_csv(data: bytes, label: str, *, min_rows: int = 1) -> pd.DataFrame:
+    """:func:`read_raw_csv` for the bytes of a file."""
+    try:
+        text = decode_bytes(data, label)
+    except DataValidationError as exc:
+        raise DataValidationError([_locate_bad_byte(data, label, exc.failures[0])]) from None
     if not text.strip():
         raise DataValidationError([Failure(label, None, None, "file is not empty", None, kind="parse")])
+    check_csv_structure(text, label)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -56,7 +75,11 @@ def read_raw_csv(path: Path, label: str, *, min_rows: int = 1) -> pd.DataFrame:
             na_values=NA_VALUES,
             skipinitialspace=False,
         )
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+    except (
+        pd.errors.ParserError,
+        csv.Error,
+        ValueError,
+    ) as exc:  # pragma: no cover - structure checked above
         raise DataValidationError(
             [
                 Failure(
@@ -74,6 +97,71 @@ def read_raw_csv(path: Path, label: str, *, min_rows: int = 1) -> pd.DataFrame:
             ]
         )
     return frame
+
+
+def _locate_bad_byte(data: bytes, label: str, failure: Failure) -> Failure:
+    """The spreadsheet row and the column of the first byte that is not UTF-8 (a quoted cell may span lines)."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (len(BOM) if data.startswith(BOM) else 0)
+    else:  # pragma: no cover - only called on bad bytes
+        return failure
+    before = data[:start].decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    records = list(csv.reader(io.StringIO(before + "\x00")))  # the sentinel keeps a last empty cell visible
+    if not records:
+        return failure
+    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace").split("\n", 1)[0])), [])
+    position = len(records[-1]) - 1
+    column = header[position].strip() if len(records) > 1 and position < len(header) else None
+    return Failure(label, len(records), column, failure.check, failure.value, kind="parse")
+
+
+def check_csv_structure(text: str, label: str, *, limit: int = 100) -> None:
+    """Raise :class:`DataValidationError` for every row whose shape is wrong (up to ``limit``).
+
+    Rows are records, as a spreadsheet numbers them (header = row 1), so a quoted cell that
+    spans lines still counts as one row.
+    """
+    failures: list[Failure] = []
+    reader = csv.reader(io.StringIO(text), strict=True)
+    row = 0
+    blank: int | None = None  # first blank row not yet followed by data
+    try:
+        header = next(reader)
+        row = 1
+        names = [name.strip() for name in header]
+        for position, name in enumerate(names, start=1):
+            if not name:
+                failures.append(
+                    Failure(label, 1, f"#{position}", "every header cell has a name", "", kind="parse")
+                )
+        for name in sorted({n for n in names if n and names.count(n) > 1}):
+            failures.append(Failure(label, 1, name, "header names are unique", name, kind="parse"))
+        width = len(header)
+        for record in reader:
+            row += 1
+            if not record:
+                blank = row if blank is None else blank
+                continue
+            if blank is not None:
+                failures.append(
+                    Failure(label, blank, None, "no blank line inside the file", None, kind="parse")
+                )
+                blank = None
+            if len(record) != width and len(failures) < limit:
+                failures.append(
+                    Failure(
+                        label, row, None, f"row has as many cells as the header ({width})", f"{len(record)} cells",
+                        kind="parse",
+                    )
+                )  # fmt: skip
+    except csv.Error as exc:
+        failures.append(
+            Failure(label, row + 1, None, "row is well-formed CSV (quotes closed)", str(exc), kind="parse")
+        )
+    if failures:
+        raise DataValidationError(failures)
 
 
 def _parser_row(message: str) -> int | None:
