@@ -103,3 +103,33 @@ def test_known_source_facts_are_present():
     }
     counts = tipstats.load("party_counts")
     assert ((counts["source_id"] == "a76120") & (counts["parties"] == 178)).any()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fast_load_equals_full_validation(name):
+    """The hash-verified path returns exactly what the full pandera model returns."""
+    pd.testing.assert_frame_equal(tipstats.load(name), tipstats.load(name, validate="full"))
+
+
+def test_an_edited_processed_file_is_validated_in_full(tmp_path, processed_dir, monkeypatch):
+    import shutil
+
+    for path in processed_dir.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    target = tmp_path / "trust_fund.csv"
+    text = target.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    cells = text[1].split(",")
+    cells[header.index("value")] = "-1"  # a negative amount: only the full model catches it
+    target.write_text("\n".join([text[0], ",".join(cells), *text[2:]]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("TIPSTATS_DATA_DIR", str(tmp_path))
+    from tipstats.errors import DataValidationError
+
+    with pytest.raises(DataValidationError) as info:
+        tipstats.load("trust_fund")
+    assert any(f.column == "value" and f.row == 2 for f in info.value.failures)
+
+
+def test_load_rejects_an_unknown_validation_mode():
+    with pytest.raises(ValueError, match="auto"):
+        tipstats.load("countries", validate="none")
