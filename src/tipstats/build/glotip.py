@@ -21,11 +21,13 @@ import pandas as pd
 
 from tipstats.errors import DataValidationError, Failure, row_number
 from tipstats.schemas.glotip import (
-    EXPLOITATION_FORMS,
     RELEASES,
+    SHARE_UNITS,
     SUPPRESSED_FLAG,
     SUPPRESSED_TEXT,
-    VICTIM_GROUPS,
+    classify_share,
+    page_url,
+    parse_share,
 )
 
 SOURCE_IDS = {"2025-04-14": "glotip_2025", "2023-05-30": "glotip_2023"}
@@ -359,96 +361,6 @@ def glotip_from_raw(
 
 # -- published shares -----------------------------------------------------------------------------
 
-VICTIM_QUANTITIES = [
-    (r"share of detected victims: (?P<member>.+)", "all"),
-    (r"(?:share of )?girls among detected child victims", "children"),
-    (r"female share among detected victims of trafficking for forced labour", "forced_labour"),
-]
-VICTIM_LABELS = {
-    "adult women": "women",
-    "women": "women",
-    "adult men": "men",
-    "men": "men",
-    "girls": "girls",
-    "boys": "boys",
-    "children": "children",
-    "children (minors)": "children",
-    "children (girls+boys)": "children",
-    "women and girls": "women_and_girls",
-    "female (women+girls)": "women_and_girls",
-}
-# groups implied by the quantity itself (no ": member" part)
-VICTIM_IMPLIED = {"children": "girls", "forced_labour": "women_and_girls"}
-EXPLOITATION_QUANTITIES = [
-    (r"share (?:of detected victims )?by form: (?P<member>.+)", "all"),
-    (r"share of detected (?P<among>girls|boys|women) trafficked for (?P<member>.+)", None),
-]
-FORM_LABELS = {
-    "sexual exploitation": "sexual_exploitation",
-    "forced labour": "forced_labour",
-    "other purposes": "other_forms",
-    "forced criminal activity": "forced_criminal_activity",
-    "forced criminality": "forced_criminal_activity",
-    "begging": "begging",
-    "forced marriage, organ removal, other purposes": "forced_marriage_organ_removal_other",
-}
-assert set(VICTIM_LABELS.values()) <= set(VICTIM_GROUPS)
-assert set(FORM_LABELS.values()) <= set(EXPLOITATION_FORMS)
-
-_SHARE = r"(?P<share>\d{1,3}(?:\.\d+)?)"
-_HEDGES = r"around|about|over|some|nearly|almost|more than|less than"
-SHARE_FORMS = [
-    re.compile(rf"^{_SHARE}$"),
-    re.compile(rf"^(?P<qualifier>{_HEDGES})\s+{_SHARE}$"),
-    re.compile(rf"^{_SHARE}\s+\((?P<qualifier>{_HEDGES})\)$"),
-    re.compile(rf"^{_SHARE}\s+\((?P<remark>[^)]*)\)$"),
-]
-
-
-def parse_share(value: str, quote: str = "") -> tuple[float | None, str | None, str | None]:
-    """(share, qualifier, remark) of a quoted share; share None for words or ranges.
-
-    The qualifier is the hedge written with the value ('74 (around)', 'over 74'), or, failing that, a hedge
-    written in the quote right before the same number and a per-cent sign ('some 59 per cent').
-
-    >>> parse_share("74 (around)")
-    (74.0, 'around', None)
-    >>> parse_share("59", "accounting for some 59 per cent, while")
-    (59.0, 'some', None)
-    >>> parse_share("one out of three")
-    (None, None, None)
-    """
-    text = value.strip()
-    for pattern in SHARE_FORMS:
-        m = pattern.match(text)
-        if m:
-            share = float(m["share"])
-            qualifier = m.groupdict().get("qualifier")
-            remark = m.groupdict().get("remark")
-            if qualifier is None and quote:
-                near = re.search(
-                    rf"\b({_HEDGES})\s+{re.escape(m['share'])}\s*(?:per ?cent|percent|%|pc)",
-                    quote,
-                    flags=re.IGNORECASE,
-                )
-                if near:
-                    qualifier = near.group(1).lower()
-            return share, qualifier, remark
-    return None, None, None
-
-
-def _classify(quantity: str, patterns, labels, implied) -> tuple[str | None, str | None]:
-    for pattern, among in patterns:
-        m = re.fullmatch(pattern, quantity)
-        if m is None:
-            continue
-        group_among = m.groupdict().get("among") or among
-        member = m.groupdict().get("member")
-        if member is None:
-            return group_among, implied[group_among]
-        return group_among, labels.get(member.strip())
-    return None, None
-
 
 def _year_of(period: pd.Series) -> pd.Series:
     """The data year where the period is one year ('2018', '2014 (or most recent; ...)'); else missing."""
@@ -466,11 +378,7 @@ def published_shares(figures: pd.DataFrame, label: str = TEXT_FIGURES) -> tuple[
     failures: list[Failure] = []
     for i, row in enumerate(figures.itertuples(index=False)):  # 136 rows: small
         quantity = row.quantity.strip()
-        among, member = _classify(quantity, VICTIM_QUANTITIES, VICTIM_LABELS, VICTIM_IMPLIED)
-        kind = "group"
-        if among is None:
-            among, member = _classify(quantity, EXPLOITATION_QUANTITIES, FORM_LABELS, {})
-            kind = "form"
+        kind, among, member = classify_share(quantity)
         if among is None:
             if re.match(r"share (?:of detected|by form)", quantity):
                 failures.append(
@@ -482,11 +390,11 @@ def published_shares(figures: pd.DataFrame, label: str = TEXT_FIGURES) -> tuple[
                 Failure(label, row_number(i), "quantity", "known group or form", quantity, "rule")
             )
             continue
-        if row.unit not in ("percent", "text"):
+        if row.unit not in SHARE_UNITS:
             failures.append(Failure(label, row_number(i), "unit", "percent or text", row.unit, "rule"))
             continue
         share, qualifier, remark = parse_share(row.value, row.quote)
-        url = row.source_url if re.match(r"^https?://", row.source_url) else None
+        url = page_url(row.source_url)
         note = f"quantity as given: {quantity}"
         if remark:
             note += f"; value remark: {remark}"
@@ -583,8 +491,11 @@ FORM_OF_CATEGORY = {
 def _computed_rows(cells: pd.DataFrame, member: str, members: list[str], definition: str) -> pd.DataFrame:
     """Shares per year from one row per (iso3, year, member) with columns n_rows, n_numeric, total.
 
-    A country-year enters when every member has at least one row and every row is numeric.
+    A country-year enters when every member has at least one row and every row is numeric. No cells (a
+    release or a selection without any) give no rows.
     """
+    if cells.empty:
+        return _computed_frame([], member)
     wide = cells.pivot_table(
         index=["iso3", "year"],
         columns=member,
@@ -638,9 +549,14 @@ def _computed_rows(cells: pd.DataFrame, member: str, members: list[str], definit
                     "note": note,
                 }
             )
+    return _computed_frame(rows, member)
+
+
+def _computed_frame(rows: list[dict], member: str) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=_share_columns(member))
     for column in ("year", "n_countries", "n_victims"):
         frame[column] = frame[column].astype("Int64")
+    frame["share"] = frame["share"].astype("float64")
     return frame
 
 

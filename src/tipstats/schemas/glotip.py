@@ -8,11 +8,23 @@ with its reason), ``VictimShares`` and ``ExploitationShares`` (published and com
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from tipstats.schemas.base import ISO3_PATTERN, ProcessedModel, RawModel, field
+from tipstats.schemas.base import (
+    ISO3_PATTERN,
+    TIP_PROTOCOL_ADOPTED,
+    ProcessedModel,
+    RawModel,
+    all_per_cell,
+    field,
+    raw_period_field,
+    raw_year_field,
+    years_in_text,
+)
 
 # -- vocabularies (one place) -------------------------------------------------------------------
 
@@ -91,6 +103,162 @@ def partition_sum_ok(df: pd.DataFrame, member: str, partitions: list[tuple[str, 
     return ok
 
 
+# -- quoted shares: which victims a text figure is a share of (the raw check and the builder) -----
+
+VICTIM_QUANTITIES = [
+    (r"share of detected victims: (?P<member>.+)", "all"),
+    (r"(?:share of )?girls among detected child victims", "children"),
+    (r"female share among detected victims of trafficking for forced labour", "forced_labour"),
+]
+VICTIM_LABELS = {
+    "adult women": "women",
+    "women": "women",
+    "adult men": "men",
+    "men": "men",
+    "girls": "girls",
+    "boys": "boys",
+    "children": "children",
+    "children (minors)": "children",
+    "children (girls+boys)": "children",
+    "women and girls": "women_and_girls",
+    "female (women+girls)": "women_and_girls",
+}
+# groups implied by the quantity itself (no ": member" part)
+VICTIM_IMPLIED = {"children": "girls", "forced_labour": "women_and_girls"}
+EXPLOITATION_QUANTITIES = [
+    (r"share (?:of detected victims )?by form: (?P<member>.+)", "all"),
+    (r"share of detected (?P<among>girls|boys|women) trafficked for (?P<member>.+)", None),
+]
+FORM_LABELS = {
+    "sexual exploitation": "sexual_exploitation",
+    "forced labour": "forced_labour",
+    "other purposes": "other_forms",
+    "forced criminal activity": "forced_criminal_activity",
+    "forced criminality": "forced_criminal_activity",
+    "begging": "begging",
+    "forced marriage, organ removal, other purposes": "forced_marriage_organ_removal_other",
+}
+assert set(VICTIM_LABELS.values()) <= set(VICTIM_GROUPS)
+assert set(FORM_LABELS.values()) <= set(EXPLOITATION_FORMS)
+
+_SHARE = r"(?P<share>\d{1,3}(?:\.\d+)?)"
+_HEDGES = r"around|about|over|some|nearly|almost|more than|less than"
+SHARE_FORMS = [
+    re.compile(rf"^{_SHARE}$"),
+    re.compile(rf"^(?P<qualifier>{_HEDGES})\s+{_SHARE}$"),
+    re.compile(rf"^{_SHARE}\s+\((?P<qualifier>{_HEDGES})\)$"),
+    re.compile(rf"^{_SHARE}\s+\((?P<remark>[^)]*)\)$"),
+]
+
+
+def parse_share(value: str, quote: str = "") -> tuple[float | None, str | None, str | None]:
+    """(share, qualifier, remark) of a quoted share; share None for words or ranges.
+
+    The qualifier is the hedge written with the value ('74 (around)', 'over 74'), or, failing that, a hedge
+    written in the quote right before the same number and a per-cent sign ('some 59 per cent').
+
+    >>> parse_share("74 (around)")
+    (74.0, 'around', None)
+    >>> parse_share("59", "accounting for some 59 per cent, while")
+    (59.0, 'some', None)
+    >>> parse_share("one out of three")
+    (None, None, None)
+    """
+    text = value.strip()
+    for pattern in SHARE_FORMS:
+        m = pattern.match(text)
+        if m:
+            share = float(m["share"])
+            qualifier = m.groupdict().get("qualifier")
+            remark = m.groupdict().get("remark")
+            if qualifier is None and quote:
+                near = re.search(
+                    rf"\b({_HEDGES})\s+{re.escape(m['share'])}\s*(?:per ?cent|percent|%|pc)",
+                    quote,
+                    flags=re.IGNORECASE,
+                )
+                if near:
+                    qualifier = near.group(1).lower()
+            return share, qualifier, remark
+    return None, None, None
+
+
+def _classify(quantity: str, patterns, labels, implied) -> tuple[str | None, str | None]:
+    for pattern, among in patterns:
+        m = re.fullmatch(pattern, quantity)
+        if m is None:
+            continue
+        group_among = m.groupdict().get("among") or among
+        member = m.groupdict().get("member")
+        if member is None:
+            return group_among, implied[group_among]
+        return group_among, labels.get(member.strip())
+    return None, None
+
+
+def classify_share(quantity: str) -> tuple[str | None, str | None, str | None]:
+    """(kind, among, member) of a text figure's quantity: kind 'group' (a victim group) or 'form' (a form
+    of exploitation); among and member None when the quantity is not such a share; member None when it
+    is, but names a group or form with no label.
+
+    >>> classify_share("share of detected victims: adult women")
+    ('group', 'all', 'women')
+    >>> classify_share("share of detected boys trafficked for forced labour")
+    ('form', 'boys', 'forced_labour')
+    >>> classify_share("countries covered by the report")
+    (None, None, None)
+    """
+    among, member = _classify(quantity, VICTIM_QUANTITIES, VICTIM_LABELS, VICTIM_IMPLIED)
+    if among is not None:
+        return "group", among, member
+    among, member = _classify(quantity, EXPLOITATION_QUANTITIES, FORM_LABELS, {})
+    if among is not None:
+        return "form", among, member
+    return None, None, None
+
+
+def page_url(text: str) -> str | None:
+    """The page address of a text figure's ``source_url`` cell (None where it holds a note instead)."""
+    return text if re.match(r"^https?://", text) else None
+
+
+SHARE_UNITS = ("percent", "text")
+
+
+def quoted_share_sets(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The text figures that are shares of a victim group ('group') or a form of exploitation ('form'),
+    with the columns :func:`partition_sum_ok` needs (as ``published_shares`` gives them), on the index of
+    ``figures``. Rows the builder rejects (unknown label, unit other than percent or text) are left out.
+    """
+    rows: dict[str, list[dict]] = {"group": [], "form": []}
+    index: dict[str, list] = {"group": [], "form": []}
+    for i, row in zip(figures.index, figures.itertuples(index=False), strict=True):
+        kind, among, member = classify_share(str(row.quantity).strip())
+        if member is None or row.unit not in SHARE_UNITS:
+            continue
+        share, _, _ = parse_share(str(row.value))
+        rows[kind].append(
+            {
+                "basis": "published",
+                "edition": row.edition,
+                "release": None,
+                "year_or_period": row.year_or_period,
+                "source_url": page_url(str(row.source_url)),
+                "among": among,
+                kind: member,
+                "share": share,
+            }
+        )
+        index[kind].append(i)
+    columns = [*SET_KEY, "share"]
+    return {
+        kind: pd.DataFrame(rows[kind], index=index[kind], columns=[*columns, kind]).astype(
+            {"share": "float64"}
+        )
+        for kind in rows
+    }
+
+
 # -- raw models ---------------------------------------------------------------------------------
 
 
@@ -120,19 +288,93 @@ class RawGlotip(RawModel):
     source: Series[str] = pa.Field(alias="Source", isin=["GLOTIP"], description="Always GLOTIP.")
 
 
-class RawTextFigures(RawModel):
-    """``glotip/glotip_text_figures.csv``: figures from GLOTIP editions as quoted on web pages."""
+# GLOTIP figures refer to years from the Protocol's adoption on (the earliest period quoted is 2003-2006).
+TEXT_FIGURE_FIRST_YEAR = TIP_PROTOCOL_ADOPTED.year
+# A number in a value cell, with its sign: '-' before a number is a minus unless it joins two numbers
+# (a range, '55-60'); '+25' is 25.
+_RANGE_DASH = r"(?<=\d)\s*-\s*(?=\d)"
+_SIGNED_NUMBER = r"(?<![\w.])(-?\d+(?:\.\d+)?)"
 
-    edition: Series[str] = pa.Field(str_matches=r"^GLOTIP (19|20)\d{2}$", description="GLOTIP edition.")
+
+def value_numbers(values: pd.Series) -> pd.Series:
+    """Every number written in each value cell, signed, as floats (one row per number, indexed by the
+    cell's index and the number's position: ``str.extractall``).
+
+    >>> value_numbers(pd.Series(["55-60", "about -44", "+25", "one in three"])).tolist()
+    [55.0, 60.0, -44.0, 25.0]
+    """
+    text = values.astype("str").str.replace(_RANGE_DASH, " to ", regex=True)
+    return text.str.extractall(_SIGNED_NUMBER)[0].astype("float64")
+
+
+def _is_change(df: pd.DataFrame) -> pd.Series:
+    """Per-cent figures that are changes ('change in number of ... vs previous year'), not shares."""
+    return df["unit"].eq("percent") & df["quantity"].str.strip().str.startswith("change")
+
+
+class RawTextFigures(RawModel):
+    """``glotip/glotip_text_figures.csv``: figures from GLOTIP editions as quoted on web pages.
+
+    Values are text by design (verbal figures are kept as written); the numbers written in them are
+    checked by unit: a share in per cent is from 0 to 100, a change in per cent not below -100, a count
+    (any other unit but 'text') not negative; a complete set of shares adds up to 100 within the
+    source's rounding (the rule of the processed share datasets, :func:`partition_sum_ok`).
+    """
+
+    edition: Series[str] = raw_period_field(
+        "edition",
+        "GLOTIP edition.",
+        first=TEXT_FIGURE_FIRST_YEAR,
+        str_matches=r"^GLOTIP (19|20)\d{2}$",
+    )
     figure_id: Series[str] = pa.Field(
         unique=True, str_matches=r"^g\d{2}_[a-z0-9_]+$", description="Figure id."
     )
     quantity: Series[str] = pa.Field(description="What the figure measures.")
-    year_or_period: Series[str] = pa.Field(description="Data year or period the figure refers to, as given.")
+    year_or_period: Series[str] = raw_period_field(
+        "year_or_period",
+        "Data year or period the figure refers to, as given ('2018', '2003-2006', '2018 or most recent').",
+        first=TEXT_FIGURE_FIRST_YEAR,
+    )
     value: Series[str] = pa.Field(description="The value as stated (text where verbal or a range).")
     unit: Series[str] = pa.Field(description="Unit of the value.")
     source_url: Series[str] = pa.Field(description="Address of the page quoted (or a note where none).")
     quote: Series[str] = pa.Field(description="Short excerpt of the page.")
+
+    @pa.dataframe_check(error="year_or_period is not after the year of the edition that reports it")
+    def period_not_after_edition(cls, df) -> Series[bool]:
+        edition = pd.to_numeric(df["edition"].str.extract(r"(\d{4})$", expand=False), errors="coerce")
+        years = years_in_text(df["year_or_period"])
+        limit = edition.reindex(years.index.get_level_values(0)).to_numpy()
+        ok = pd.Series((years.to_numpy() <= limit) | pd.isna(limit), index=years.index)
+        return all_per_cell(ok, df.index)
+
+    @pa.dataframe_check(error="value of a share in per cent is from 0 to 100")
+    def share_within_0_100(cls, df) -> Series[bool]:
+        share = df["unit"].eq("percent") & ~_is_change(df)
+        numbers = value_numbers(df.loc[share, "value"])
+        return all_per_cell(numbers.between(0, 100), df.index)
+
+    @pa.dataframe_check(error="value of a change in per cent is not below -100")
+    def change_not_below_minus_100(cls, df) -> Series[bool]:
+        numbers = value_numbers(df.loc[_is_change(df), "value"])
+        return all_per_cell(numbers.ge(-100), df.index)
+
+    @pa.dataframe_check(error="value of a count is not negative")
+    def count_not_negative(cls, df) -> Series[bool]:
+        numbers = value_numbers(df.loc[~df["unit"].isin(["percent", "text"]), "value"])
+        return all_per_cell(numbers.ge(0), df.index)
+
+    @pa.dataframe_check(
+        error="value: a complete set of shares (one page, GLOTIP report and period) does not add up to "
+        "100 within the source's rounding"
+    )
+    def shares_add_to_100(cls, df) -> Series[bool]:
+        ok = pd.Series(True, index=df.index)
+        sets = quoted_share_sets(df)
+        for kind, partitions in (("group", VICTIM_PARTITIONS), ("form", EXPLOITATION_PARTITIONS)):
+            ok &= partition_sum_ok(sets[kind], kind, partitions).reindex(df.index, fill_value=True)
+        return ok
 
 
 _COUNT = r"^\d+$"
@@ -141,7 +383,7 @@ _COUNT = r"^\d+$"
 class RawUsTipLawEnforcement(RawModel):
     """``glotip/us_tip_report_global_law_enforcement_2003_2015.csv`` (US State Department; context only)."""
 
-    year: Series[str] = pa.Field(alias="Year", str_matches=r"^20[0-4]\d$", unique=True, description="Year.")
+    year: Series[str] = raw_year_field("Year", "Year.", first=TIP_PROTOCOL_ADOPTED.year, unique=True)
     prosecutions: Series[str] = pa.Field(alias="Prosecutions", nullable=True, str_matches=_COUNT)
     prosecutions_labor: Series[str] = pa.Field(
         alias="Prosecutions (Labor)", nullable=True, str_matches=_COUNT

@@ -7,12 +7,22 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from tipstats.schemas.base import ISO3_PATTERN, LATEST_SOURCE_DATE, ProcessedModel, RawModel, field
+from tipstats.schemas.base import (
+    ISO3_PATTERN,
+    LATEST_SOURCE_DATE,
+    TIP_PROTOCOL_ADOPTED,
+    ProcessedModel,
+    RawModel,
+    field,
+    raw_period_field,
+    raw_year_field,
+)
 
 # -- vocabularies (facts about the coding, written once) ----------------------------------------
 
 KELLEY_FIRST_YEAR = 1967  # first year of the Kelley panel
 KELLEY_LAST_YEAR = 2014  # last year of the Kelley panel
+FIGURE_6_3_FIRST_YEAR = 2000  # Scorecard Diplomacy Figure 6.3 covers 2000-2014 (legislation README)
 KELLEY_LEVELS = (0, 1, 2)  # 0 = none, 1 = partial, 2 = full criminalisation
 
 YARDSTICKS = ("kelley_full_criminalisation", "us_tip_report_law")
@@ -48,8 +58,12 @@ COUNT_QUALIFIERS = ("over", "more than", "about", "nearly", "almost")
 
 # -- raw models ---------------------------------------------------------------------------------
 
-_YEAR = r"^(19[6-9]\d|20[0-4]\d)$"
 _LEVEL = r"^[012]$"
+
+
+def _kelley_year(alias: str, description: str, **kwargs):
+    """A year of the Kelley data: within the panel, 1967-2014."""
+    return raw_year_field(alias, description, first=KELLEY_FIRST_YEAR, last=KELLEY_LAST_YEAR, **kwargs)
 
 
 class RawKelleyPanel(RawModel):
@@ -57,7 +71,7 @@ class RawKelleyPanel(RawModel):
 
     country: Series[str] = pa.Field(alias="country", description="Kelley's short country name.")
     uncountrycode: Series[str] = pa.Field(alias="uncountrycode", str_matches=r"^\d+$", description="UN code.")
-    year: Series[str] = pa.Field(alias="year", str_matches=_YEAR, description="Calendar year.")
+    year: Series[str] = _kelley_year("year", "Calendar year.")
     ccode: Series[str] = pa.Field(alias="ccode", str_matches=r"^\d+$", description="Correlates of War code.")
     crimlevel: Series[str] = pa.Field(
         alias="crimlevel", nullable=True, str_matches=_LEVEL, description="0 none, 1 partial, 2 full."
@@ -92,12 +106,12 @@ class RawKelleyByCountry(RawModel):
         alias="ccode_cow", str_matches=r"^\d+$", unique=True, description="Correlates of War code."
     )
     iso3: Series[str] = pa.Field(alias="iso3", str_matches=ISO3_PATTERN, unique=True, description="ISO3.")
-    year_full_criminalization: Series[str] = pa.Field(
-        alias="year_full_criminalization", nullable=True, str_matches=_YEAR, description="Year of full law."
+    year_full_criminalization: Series[str] = _kelley_year(
+        "year_full_criminalization", "Year of full law.", nullable=True
     )
     year_source: Series[str] = pa.Field(alias="year_source", description="How that year was found.")
-    full_crim_event_year: Series[str] = pa.Field(
-        alias="full_crim_event_year", nullable=True, str_matches=_YEAR, description="Year with crim == 1."
+    full_crim_event_year: Series[str] = _kelley_year(
+        "full_crim_event_year", "Year with crim == 1.", nullable=True
     )
     full_crim_event_month: Series[str] = pa.Field(
         alias="full_crim_event_month",
@@ -105,23 +119,20 @@ class RawKelleyByCountry(RawModel):
         str_matches=r"^([1-9]|1[0-2])$",
         description="Its month.",
     )
-    first_year_crimlevel_full: Series[str] = pa.Field(
-        alias="first_year_crimlevel_full", nullable=True, str_matches=_YEAR, description="First crimlevel 2."
+    first_year_crimlevel_full: Series[str] = _kelley_year(
+        "first_year_crimlevel_full", "First crimlevel 2.", nullable=True
     )
-    first_year_adjcrimlevel_full: Series[str] = pa.Field(
-        alias="first_year_adjcrimlevel_full", nullable=True, str_matches=_YEAR, description="First adj. 2."
+    first_year_adjcrimlevel_full: Series[str] = _kelley_year(
+        "first_year_adjcrimlevel_full", "First adj. 2.", nullable=True
     )
-    first_year_crimlevel_partial_or_full: Series[str] = pa.Field(
-        alias="first_year_crimlevel_partial_or_full",
-        nullable=True,
-        str_matches=_YEAR,
-        description="First >= 1.",
+    first_year_crimlevel_partial_or_full: Series[str] = _kelley_year(
+        "first_year_crimlevel_partial_or_full", "First >= 1.", nullable=True
     )
-    first_year_observed: Series[str] = pa.Field(
-        alias="first_year_observed", nullable=True, str_matches=_YEAR, description="First year with data."
+    first_year_observed: Series[str] = _kelley_year(
+        "first_year_observed", "First year with data.", nullable=True
     )
-    last_year_observed: Series[str] = pa.Field(
-        alias="last_year_observed", nullable=True, str_matches=_YEAR, description="Last year with data."
+    last_year_observed: Series[str] = _kelley_year(
+        "last_year_observed", "Last year with data.", nullable=True
     )
     crimlevel_at_last_observed: Series[str] = pa.Field(
         alias="crimlevel_at_last_observed", nullable=True, str_matches=_LEVEL, description="Level then."
@@ -129,11 +140,9 @@ class RawKelleyByCountry(RawModel):
     crimlevel_2011: Series[str] = pa.Field(
         alias="crimlevel_2011", nullable=True, str_matches=_LEVEL, description="Level in 2011."
     )
-    ajps_crim1date: Series[str] = pa.Field(
-        alias="ajps_crim1date", nullable=True, str_matches=_YEAR, description="AJPS file's crim1date."
-    )
-    ajps_first_year_adjbicrimlevel_full: Series[str] = pa.Field(
-        alias="ajps_first_year_adjbicrimlevel_full", nullable=True, str_matches=_YEAR, description="AJPS."
+    ajps_crim1date: Series[str] = _kelley_year("ajps_crim1date", "AJPS file's crim1date.", nullable=True)
+    ajps_first_year_adjbicrimlevel_full: Series[str] = _kelley_year(
+        "ajps_first_year_adjbicrimlevel_full", "AJPS.", nullable=True
     )
     flags: Series[str] = pa.Field(
         alias="flags", nullable=True, description="Notes of the deriving collector."
@@ -143,7 +152,9 @@ class RawKelleyByCountry(RawModel):
 class RawKelleyFigure63(RawModel):
     """``legislation/kelley_data_figure6_3.csv``: the data behind Scorecard Diplomacy Figure 6.3."""
 
-    year: Series[str] = pa.Field(alias="Year", str_matches=r"^20[0-4]\d$", unique=True, description="Year.")
+    year: Series[str] = raw_year_field(
+        "Year", "Year.", first=FIGURE_6_3_FIRST_YEAR, last=KELLEY_LAST_YEAR, unique=True
+    )
     in_tip_report: Series[str] = pa.Field(
         alias="Included in the US TIP report", nullable=True, str_matches=r"^\d+$", description="Countries."
     )
@@ -158,11 +169,11 @@ class RawLegislationEvidence(RawModel):
     country: Series[str] = pa.Field(alias="country", description="Country name as written by the collector.")
     iso3: Series[str] = pa.Field(alias="iso3", str_matches=ISO3_PATTERN, unique=True, description="ISO3.")
     law_as_named_in_source: Series[str] = pa.Field(alias="law_as_named_in_source", description="Law.")
-    date_or_year_as_given: Series[str] = pa.Field(
-        alias="date_or_year_as_given", description="Date as worded."
+    date_or_year_as_given: Series[str] = raw_period_field(
+        "date_or_year_as_given", "Date as worded.", first=TIP_PROTOCOL_ADOPTED.year
     )
-    year_as_given: Series[str] = pa.Field(
-        alias="year_as_given", nullable=True, str_matches=r"^20[0-4]\d$", description="Year only."
+    year_as_given: Series[str] = raw_year_field(
+        "year_as_given", "Year only.", first=TIP_PROTOCOL_ADOPTED.year, nullable=True
     )
     date_kind: Series[str] = pa.Field(alias="date_kind", description="enactment, commencement, ...")
     us_tip_assessment_in_source: Series[str] = pa.Field(
@@ -171,8 +182,8 @@ class RawLegislationEvidence(RawModel):
     source_document: Series[str] = pa.Field(alias="source_document", description="Document quoted.")
     source_url: Series[str] = pa.Field(alias="source_url", str_matches=r"^https?://", description="Address.")
     quote: Series[str] = pa.Field(alias="quote", description="Main quote.")
-    kelley_year_full_criminalization: Series[str] = pa.Field(
-        alias="kelley_year_full_criminalization", nullable=True, description="Copied from the derived file."
+    kelley_year_full_criminalization: Series[str] = _kelley_year(
+        "kelley_year_full_criminalization", "Copied from the derived file.", nullable=True
     )
     kelley_crimlevel_at_last_observed: Series[str] = pa.Field(
         alias="kelley_crimlevel_at_last_observed", nullable=True, str_matches=_LEVEL, description="Copied."

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from tipstats.schemas.base import ISO3_PATTERN, ProcessedModel, RawModel, field
+from tipstats.schemas.base import ISO3_PATTERN, ProcessedModel, RawModel, field, raw_year_field
+
+# The World Bank series run from 1960; the snapshot of 2026-03-06 ends in 2024 (population README).
+FIRST_YEAR, LAST_YEAR = 1960, 2024
 
 
 class RawPopulation(RawModel):
@@ -19,9 +22,7 @@ class RawPopulation(RawModel):
         str_matches=r"^[A-Z0-9]{3}$",
         description="World Bank code (ISO3 for countries).",
     )
-    year: Series[str] = pa.Field(
-        alias="Year", str_matches=r"^(19[6-9]\d|20[0-4]\d)$", description="Calendar year."
-    )
+    year: Series[str] = raw_year_field("Year", "Calendar year.", first=FIRST_YEAR, last=LAST_YEAR)
     value: Series[str] = pa.Field(
         alias="Value", str_matches=r"^\d+(\.0+)?$", description="Total population, mid-year."
     )
@@ -35,7 +36,7 @@ class Population(ProcessedModel):
     """Total population per country and year (World Bank aggregates removed)."""
 
     iso3: Series[str] = field("ISO 3166-1 alpha-3 code; present in `countries`.", str_matches=ISO3_PATTERN)
-    year: Series[int] = field("Calendar year (mid-year estimate).", unit="year", ge=1960, le=2024)
+    year: Series[int] = field("Calendar year (mid-year estimate).", unit="year", ge=FIRST_YEAR, le=LAST_YEAR)
     population: Series[int] = field("Total population, mid-year estimate.", unit="persons", gt=0)
     source_id: Series[str] = field("Source of the row; key into `sources`.", isin=["wb_population"])
 

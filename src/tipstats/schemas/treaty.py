@@ -12,11 +12,14 @@ from pandera.typing import Series
 
 from tipstats.schemas.base import (
     ISO3_PATTERN,
+    ISO_PARTIAL_DATE,
     LATEST_SOURCE_DATE,
     TIP_PROTOCOL_ADOPTED,
     ProcessedModel,
     RawModel,
     field,
+    raw_date_field,
+    raw_period_field,
 )
 
 # The Convention and both Protocols were adopted together by the General Assembly (A/76/120,
@@ -41,8 +44,6 @@ EVENT_SOURCES = [
     "tip_evidence_r2",
 ]
 COUNT_SOURCES = ["tip_party_counts", "tip_party_counts_r2", "a76120"]
-ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-ISO_PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 CAVEATS = [
     "Incomplete after 2017: the TIP and Smuggling of Migrants Protocol tables are the UNTC status of "
@@ -93,14 +94,11 @@ class RawParticipants(RawModel):
     participant: Series[str] = pa.Field(
         alias="participant", unique=True, description="Participant name as in the UNTC table."
     )
-    signature_date: Series[str] = pa.Field(
-        alias="signature_date", nullable=True, str_matches=ISO_DATE, description="Date of signature."
+    signature_date: Series[str] = raw_date_field(
+        "signature_date", "Date of signature.", earliest=TREATY_ADOPTED, nullable=True
     )
-    action_date: Series[str] = pa.Field(
-        alias="action_date",
-        nullable=True,
-        str_matches=ISO_DATE,
-        description="Date of deposit of the instrument.",
+    action_date: Series[str] = raw_date_field(
+        "action_date", "Date of deposit of the instrument.", earliest=TREATY_ADOPTED, nullable=True
     )
     action_type: Series[str] = pa.Field(
         alias="action_type", nullable=True, isin=ACTION_TYPES, description="Kind of instrument deposited."
@@ -123,10 +121,8 @@ class RawParticipants(RawModel):
 class RawPartyCounts(RawModel):
     """``treaty/tip_protocol_party_counts*.csv``: dated counts of Protocol parties, with their page."""
 
-    date: Series[str] = pa.Field(
-        alias="date",
-        str_matches=ISO_PARTIAL_DATE,
-        description="Date of the count: YYYY, YYYY-MM or YYYY-MM-DD.",
+    date: Series[str] = raw_date_field(
+        "date", "Date of the count: YYYY, YYYY-MM or YYYY-MM-DD.", earliest=TREATY_ADOPTED, partial=True
     )
     parties: Series[str] = pa.Field(
         alias="parties",
@@ -140,6 +136,11 @@ class RawPartyCounts(RawModel):
     source_url_or_repo: Series[str] = pa.Field(alias="source_url_or_repo", description="Page or repository.")
     note: Series[str] = pa.Field(alias="note", nullable=True, description="Quote and remarks.")
 
+    # one count per date in a file (the processed key is treaty, date, source_id)
+    @pa.dataframe_check(error="duplicate (date)")
+    def unique_date(cls, df) -> Series[bool]:
+        return ~df.duplicated(["date"], keep=False)
+
 
 class RawEvidence(RawModel):
     """``treaty/tip_protocol_post2017_evidence*.csv``: what other sources say about later actions."""
@@ -151,23 +152,28 @@ class RawEvidence(RawModel):
     value_as_given_in_source: Series[str] = pa.Field(
         alias="value_as_given_in_source", description="Quote or value as in the source."
     )
-    date_as_given_iso: Series[str] = pa.Field(
-        alias="date_as_given_iso",
-        nullable=True,
-        str_matches=ISO_PARTIAL_DATE,
-        description="Date in the source.",
+    date_as_given_iso: Series[str] = raw_date_field(
+        "date_as_given_iso", "Date in the source.", earliest=TREATY_ADOPTED, partial=True, nullable=True
     )
-    implied_deposit_date_derived: Series[str] = pa.Field(
-        alias="implied_deposit_date_derived",
+    implied_deposit_date_derived: Series[str] = raw_date_field(
+        "implied_deposit_date_derived",
+        "Entry into force minus 30 days (an inference).",
+        earliest=TREATY_ADOPTED,
         nullable=True,
-        str_matches=ISO_DATE,
-        description="Entry into force minus 30 days (an inference).",
     )
     source_url: Series[str] = pa.Field(alias="source_url", description="Address of the page.")
-    source_page_date: Series[str] = pa.Field(
-        alias="source_page_date", nullable=True, description="Page date."
+    source_page_date: Series[str] = raw_period_field(
+        "source_page_date",
+        "Page date, as written ('2020-07-30', '2020 TIP Report', 'undated page').",
+        first=TREATY_ADOPTED.year,
+        nullable=True,
     )
     note: Series[str] = pa.Field(alias="note", nullable=True, description="Compiler's note.")
+
+    # several rows per participant by design, but one page's statement of one kind only once
+    @pa.dataframe_check(error="duplicate (participant, evidence_kind, source_url)")
+    def unique_statement(cls, df) -> Series[bool]:
+        return ~df.duplicated(["participant", "evidence_kind", "source_url"], keep=False)
 
 
 # -- processed ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from tipstats.schemas.base import LATEST_SOURCE_DATE, ProcessedModel, RawModel, field
+from tipstats.schemas.base import LATEST_SOURCE_DATE, ProcessedModel, RawModel, field, raw_period_field
 
 # The fund was set up in 2010 (General Assembly resolution 64/293); the newest page is a 2026 call.
 EARLIEST_DATE = pd.Timestamp("2010-01-01")
@@ -57,8 +57,11 @@ DATE_PRECISIONS = ("day", "month", "year", "period", "undated")
 class RawTrustFund(RawModel):
     """``trust_fund/unvtf_figures.csv``: 73 sourced figures on the UNVTF, one per row."""
 
-    fiscal_year_or_date: Series[str] = pa.Field(
-        alias="fiscal_year_or_date", description="Date of the statement or period of the figure, as stated."
+    fiscal_year_or_date: Series[str] = raw_period_field(
+        "fiscal_year_or_date",
+        "Date of the statement or period of the figure, as stated.",
+        first=FIRST_YEAR,
+        last=LAST_YEAR,
     )
     quantity: Series[str] = pa.Field(
         alias="quantity", str_matches=r"^[a-z0-9_]+$", description="Machine name of what is counted."
@@ -78,6 +81,11 @@ class RawTrustFund(RawModel):
     source_url: Series[str] = pa.Field(alias="source_url", str_matches=r"^https?://", description="Address.")
     quote: Series[str] = pa.Field(alias="quote", description="Short phrase containing the figure.")
     note: Series[str] = pa.Field(alias="note", nullable=True, description="Caveats, cross-references.")
+
+    # the same quantity and date may come from two pages (rows 37-38), but not twice from one page
+    @pa.dataframe_check(error="duplicate (quantity, fiscal_year_or_date, source_url)")
+    def unique_figure(cls, df) -> Series[bool]:
+        return ~df.duplicated(["quantity", "fiscal_year_or_date", "source_url"], keep=False)
 
 
 class TrustFund(ProcessedModel):
