@@ -127,3 +127,29 @@ def test_cli_unknown_dataset_is_a_clear_error(capsys):
     assert main(["info", "no_such_dataset"]) == 2
     err = capsys.readouterr().err
     assert "unknown dataset 'no_such_dataset'" in err and "Traceback" not in err
+
+
+def test_treaty_constants_are_those_of_the_untc_record(raw_dir):
+    """The adoption and entry-into-force dates used across the models come from the UNTC XML."""
+    import re
+
+    from tipstats.schemas.base import TIP_PROTOCOL_ADOPTED, TIP_PROTOCOL_IN_FORCE
+
+    text = (raw_dir / "treaty" / "XVIII-12-a.en.xml").read_bytes().decode("iso-8859-1")
+    conclusion = re.search(r"<Conclusion>New York, (\d+ \w+ \d{4})</Conclusion>", text).group(1)
+    entry = re.search(r"<EIF>.*?<Labeltext>\s*(\d+ \w+ \d{4})", text, re.S).group(1)
+    assert pd.Timestamp(conclusion) == TIP_PROTOCOL_ADOPTED
+    assert pd.Timestamp(entry) == TIP_PROTOCOL_IN_FORCE
+
+
+def test_untc_header_counts_match_the_participants_table(raw_dir):
+    import re
+
+    text = (raw_dir / "treaty" / "XVIII-12-a.en.xml").read_bytes().decode("iso-8859-1")
+    signatories = int(re.search(r"<Signatories>(\d+)</Signatories>", text).group(1))
+    parties = int(re.search(r"<Parties>(\d+)</Parties>", text).group(1))
+    table = pd.read_csv(raw_dir / "treaty" / "tip_protocol_participants.csv", dtype=str)
+    assert (signatories, parties) == (
+        table["signature_date"].notna().sum(),
+        table["action_date"].notna().sum(),
+    )
