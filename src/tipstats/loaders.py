@@ -14,18 +14,23 @@ import pandas as pd
 
 from tipstats.datasets import get
 from tipstats.io import read_processed_csv
+from tipstats.metadata import DESCRIPTOR
 from tipstats.paths import processed_dir
 from tipstats.schemas.base import validate as validate_frame
 
 
 def _descriptor_hashes(folder: Path) -> dict[str, str]:
     """sha256 of each dataset file as recorded by the build that validated it (datapackage.json)."""
-    from tipstats.metadata import DESCRIPTOR
-
     path = folder / DESCRIPTOR
     if not path.exists():
         return {}
-    resources = json.loads(path.read_text(encoding="utf-8")).get("resources", [])
+    info = path.stat()
+    return _parse_descriptor_hashes(str(path), (info.st_mtime_ns, info.st_size))
+
+
+@cache
+def _parse_descriptor_hashes(path: str, stamp: tuple[int, int]) -> dict[str, str]:
+    resources = json.loads(Path(path).read_text(encoding="utf-8")).get("resources", [])
     return {r["name"]: str(r.get("hash", "")).removeprefix("sha256:") for r in resources}
 
 
