@@ -202,7 +202,8 @@ def column_docs(model: type[pa.DataFrameModel]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": name,
-                "dtype": str(column.dtype),
+                # pandas 3's default string dtype prints as string[python]; users see it as `str`
+                "dtype": "str" if str(column.dtype).startswith("string") else str(column.dtype),
                 "unit": (column.metadata or {}).get("unit", ""),
                 "description": column.description or "",
                 "nullable": bool(column.nullable),
