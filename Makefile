@@ -80,7 +80,7 @@ $(CHROMIUM):
 test: all $(CHROMIUM) ## run ruff and the test suite (builds what is missing first)
 	$(PY) -m ruff check src tests tools
 	$(PY) -m ruff format --check src tests tools
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadgroup
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n 2
 
 bench: all ## benchmarks: import, load, make all (clean and no-op), peak memory; writes reports/bench.json
 	$(PY) tools/bench.py

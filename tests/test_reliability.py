@@ -249,19 +249,6 @@ def _registry_paths() -> dict[str, str]:
         return {row["source_id"]: row["raw_path"] for row in csv.DictReader(handle) if row["raw_path"]}
 
 
-def linked_raw(target: Path, replace: dict[str, bytes]) -> Path:
-    for path in sorted(RAW_DIR.rglob("*")):
-        if path.is_file():
-            relative = path.relative_to(RAW_DIR).as_posix()
-            destination = target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if relative in replace:
-                destination.write_bytes(replace[relative])
-            else:
-                destination.symlink_to(path)
-    return target
-
-
 def sections(text: str) -> dict[str, list[str]]:
     """Section title -> file lines under it, from the failure table of tipstats.cli."""
     out: dict[str, list[str]] = {}
@@ -296,7 +283,9 @@ def test_validate_names_a_raw_file_whose_bytes_changed_apart_from_schema_failure
     text = (RAW_DIR / broken).read_text(encoding="utf-8")
     bad = text.replace('"2003","7992"', '"2003","-7992"', 1)
     assert bad != text
-    raw = linked_raw(tmp_path / "raw", {harmless: swapped, broken: bad.encode()})
+    from test_bad_input import raw_folder
+
+    raw = raw_folder(tmp_path / "raw", {harmless: swapped, broken: bad.encode()})
 
     code, out, err = run_cli("validate", "--raw-dir", raw, "--processed-dir", two_builds[0])
 
