@@ -13,7 +13,7 @@ from pathlib import Path
 
 def _parser() -> argparse.ArgumentParser:
     from tipstats import __version__
-    from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR
+    from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR, processed_dir
 
     parser = argparse.ArgumentParser(
         prog="tipstats", description="Curated statistics on trafficking in persons."
@@ -29,8 +29,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--reference-dir", type=Path, default=REFERENCE_DIR, help="folder of reviewed reference files"
         )
+        # build writes the checkout's data/processed; validate reads what the loaders read
         p.add_argument(
-            "--out-dir" if out else "--processed-dir", type=Path, default=REPO_PROCESSED_DIR,
+            "--out-dir" if out else "--processed-dir", type=Path,
+            default=REPO_PROCESSED_DIR if out else processed_dir(),
             help="folder of processed datasets (default: data/processed)",
         )  # fmt: skip
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
