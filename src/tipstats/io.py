@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tipstats.errors import DataValidationError, Failure
@@ -226,25 +227,36 @@ def atomic_directory(target: Path) -> Iterator[Path]:
 # -- processed input --------------------------------------------------------------------------
 
 
-def read_processed_csv(path: Path, schema: Any) -> pd.DataFrame:
-    """Read a processed CSV with the dtypes its pandera schema promises (before validation)."""
-    dtypes: dict[str, str] = {}
+_STR = pd.StringDtype(na_value=float("nan"))  # pandas 3's default `str` dtype
+_INT = pd.Int64Dtype()
+_FLOAT = np.dtype("float64")
+
+
+def _read_plan(schema: Any) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Dtype objects per column (strings are resolved once, not per read), date and boolean columns."""
+    dtypes: dict[str, Any] = {}
     dates: list[str] = []
     bools: list[str] = []
     for name, column in schema.columns.items():
         kind = str(column.dtype)
         if kind.startswith("datetime64"):
             dates.append(name)
-            dtypes[name] = "str"
+            dtypes[name] = _STR
         elif kind in {"bool", "boolean"}:
             bools.append(name)
-            dtypes[name] = "str"
+            dtypes[name] = _STR
         elif kind.lower().startswith(("int", "uint")):
-            dtypes[name] = "Int64"
+            dtypes[name] = _INT
         elif kind.startswith("float"):
-            dtypes[name] = "float64"
+            dtypes[name] = _FLOAT
         else:
-            dtypes[name] = "str"
+            dtypes[name] = _STR
+    return dtypes, dates, bools
+
+
+def read_processed_csv(path: Any, schema: Any) -> pd.DataFrame:
+    """Read a processed CSV (a path or a binary buffer) with the dtypes its pandera schema promises."""
+    dtypes, dates, bools = _read_plan(schema)
     frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=NA_VALUES)
     for name in dates:
         if name in frame:

@@ -39,9 +39,10 @@ def _as_promised(frame: pd.DataFrame, schema: Any, path: Path) -> pd.DataFrame:
     expected = list(schema.columns)
     if list(frame.columns) != expected:
         raise ValueError(f"{path}: columns {list(frame.columns)} differ from the model's {expected}")
+    current = frame.dtypes
     for name, column in schema.columns.items():
         target = column.dtype.type
-        if frame[name].dtype != target:
+        if current[name] != target:
             frame[name] = frame[name].astype(target)
     return frame
 
