@@ -618,19 +618,15 @@ _SHARE_CAVEATS = [
 ]
 
 
-class VictimShares(ProcessedModel):
-    """Global shares of detected victims by sex and age group: published (GLOTIP) and computed."""
+class _Shares(ProcessedModel):
+    """The layout both share datasets follow; each names its category column (`group` or `form`)."""
 
     basis: Series[str] = field(_SHARE_DOC["basis"], isin=BASES)
     edition: Series[str] = field(_SHARE_DOC["edition"], nullable=True, str_matches=r"^GLOTIP \d{4}$")
     year: Series["Int64"] = field(_SHARE_DOC["year"], unit="year", nullable=True, ge=2000, le=2030)
     year_or_period: Series[str] = field(_SHARE_DOC["year_or_period"])
     among: Series[str] = field(_SHARE_DOC["among"], isin=AMONG)
-    group: Series[str] = field(
-        "Victim group: women (18 years or over), girls (0 to 17), men (18 or over), boys (0 to 17), children "
-        "(girls and boys), women_and_girls.",
-        isin=VICTIM_GROUPS,
-    )
+    category: Series[str] = field("What the share is of; renamed `group` or `form` by each dataset.")
     share: Series[float] = field(_SHARE_DOC["share"], unit="per cent", nullable=True, ge=0, le=100)
     qualifier: Series[str] = field(_SHARE_DOC["qualifier"], nullable=True)
     value_as_given: Series[str] = field(_SHARE_DOC["value_as_given"], nullable=True)
@@ -641,6 +637,17 @@ class VictimShares(ProcessedModel):
     source_id: Series[str] = field(_SHARE_DOC["source_id"], isin=["glotip_text_figures", "glotip_2025"])
     source_url: Series[str] = field(_SHARE_DOC["source_url"], nullable=True, str_matches=r"^https?://")
     note: Series[str] = field(_SHARE_DOC["note"], nullable=True)
+
+
+class VictimShares(_Shares):
+    """Global shares of detected victims by sex and age group: published (GLOTIP) and computed."""
+
+    category: Series[str] = field(
+        "Victim group: women (18 years or over), girls (0 to 17), men (18 or over), boys (0 to 17), children "
+        "(girls and boys), women_and_girls.",
+        isin=VICTIM_GROUPS,
+        alias="group",
+    )
 
     class Config:
         title = "Shares of detected trafficking victims by sex and age: published by GLOTIP and computed"
@@ -681,30 +688,16 @@ class VictimShares(ProcessedModel):
         return ~df.duplicated(VictimShares.Config.metadata["key"], keep=False)
 
 
-class ExploitationShares(ProcessedModel):
+class ExploitationShares(_Shares):
     """Global shares of detected victims by form of exploitation: published (GLOTIP) and computed."""
 
-    basis: Series[str] = field(_SHARE_DOC["basis"], isin=BASES)
-    edition: Series[str] = field(_SHARE_DOC["edition"], nullable=True, str_matches=r"^GLOTIP \d{4}$")
-    year: Series["Int64"] = field(_SHARE_DOC["year"], unit="year", nullable=True, ge=2000, le=2030)
-    year_or_period: Series[str] = field(_SHARE_DOC["year_or_period"])
-    among: Series[str] = field(_SHARE_DOC["among"], isin=AMONG)
-    form: Series[str] = field(
+    category: Series[str] = field(
         "Form of exploitation: sexual_exploitation, forced_labour, other_forms (GLOTIP 'other purposes', "
         "dataUNODC 'Other forms of exploitation'), and the sub-forms some quotations give separately: "
         "forced_criminal_activity, begging, forced_marriage_organ_removal_other.",
         isin=EXPLOITATION_FORMS,
+        alias="form",
     )
-    share: Series[float] = field(_SHARE_DOC["share"], unit="per cent", nullable=True, ge=0, le=100)
-    qualifier: Series[str] = field(_SHARE_DOC["qualifier"], nullable=True)
-    value_as_given: Series[str] = field(_SHARE_DOC["value_as_given"], nullable=True)
-    n_countries: Series["Int64"] = field(_SHARE_DOC["n_countries"], unit="countries", nullable=True, ge=1)
-    n_victims: Series["Int64"] = field(_SHARE_DOC["n_victims"], unit="persons", nullable=True, ge=0)
-    release: Series[str] = field(_SHARE_DOC["release"], nullable=True, isin=list(RELEASES))
-    figure_id: Series[str] = field(_SHARE_DOC["figure_id"], nullable=True)
-    source_id: Series[str] = field(_SHARE_DOC["source_id"], isin=["glotip_text_figures", "glotip_2025"])
-    source_url: Series[str] = field(_SHARE_DOC["source_url"], nullable=True, str_matches=r"^https?://")
-    note: Series[str] = field(_SHARE_DOC["note"], nullable=True)
 
     class Config:
         title = (
