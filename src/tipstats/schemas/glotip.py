@@ -638,6 +638,17 @@ class _Shares(ProcessedModel):
     source_url: Series[str] = field(_SHARE_DOC["source_url"], nullable=True, str_matches=r"^https?://")
     note: Series[str] = field(_SHARE_DOC["note"], nullable=True)
 
+    @pa.dataframe_check(
+        error="published rows need edition, figure_id; computed rows need year, release, counts"
+    )
+    def basis_fields(cls, df) -> Series[bool]:
+        return _basis_fields_ok(df)
+
+    @pa.dataframe_check(error="duplicate key")
+    def unique_key(cls, df) -> Series[bool]:
+        # each dataset declares its own key (with its own category column) in Config.metadata
+        return ~df.duplicated(cls.Config.metadata["key"], keep=False)
+
 
 class VictimShares(_Shares):
     """Global shares of detected victims by sex and age group: published (GLOTIP) and computed."""
@@ -676,16 +687,6 @@ class VictimShares(_Shares):
     @pa.dataframe_check(error="a complete set of shares does not add up to 100 within the source's rounding")
     def sets_add_to_100(cls, df) -> Series[bool]:
         return partition_sum_ok(df, "group", VICTIM_PARTITIONS)
-
-    @pa.dataframe_check(
-        error="published rows need edition, figure_id; computed rows need year, release, counts"
-    )
-    def basis_fields(cls, df) -> Series[bool]:
-        return _basis_fields_ok(df)
-
-    @pa.dataframe_check(error="duplicate key")
-    def unique_key(cls, df) -> Series[bool]:
-        return ~df.duplicated(VictimShares.Config.metadata["key"], keep=False)
 
 
 class ExploitationShares(_Shares):
@@ -729,16 +730,6 @@ class ExploitationShares(_Shares):
     @pa.dataframe_check(error="a complete set of shares does not add up to 100 within the source's rounding")
     def sets_add_to_100(cls, df) -> Series[bool]:
         return partition_sum_ok(df, "form", EXPLOITATION_PARTITIONS)
-
-    @pa.dataframe_check(
-        error="published rows need edition, figure_id; computed rows need year, release, counts"
-    )
-    def basis_fields(cls, df) -> Series[bool]:
-        return _basis_fields_ok(df)
-
-    @pa.dataframe_check(error="duplicate key")
-    def unique_key(cls, df) -> Series[bool]:
-        return ~df.duplicated(ExploitationShares.Config.metadata["key"], keep=False)
 
 
 def _basis_fields_ok(df: pd.DataFrame) -> pd.Series:
