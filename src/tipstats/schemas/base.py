@@ -173,12 +173,23 @@ class RawModel(pa.DataFrameModel):
 
 
 class ProcessedModel(pa.DataFrameModel):
-    """What users are promised: exact columns, exact dtypes."""
+    """What users are promised: exact columns, exact dtypes, and a unique key.
+
+    Each model declares its key once, in ``Config.metadata["key"]``; it feeds the codebook, the
+    descriptor's primaryKey and this check.
+    """
 
     class Config:
         strict = True
         coerce = True
         ordered = True
+
+    @pa.dataframe_check(error="duplicate key: the dataset's key columns (its Key in the codebook) repeat")
+    def unique_key(cls, df) -> pd.Series:
+        key = (getattr(cls.Config, "metadata", None) or {}).get("key")
+        if not key:
+            return pd.Series(True, index=df.index)
+        return ~df.duplicated(list(key), keep=False)
 
 
 def validate(model: type[pa.DataFrameModel], frame: pd.DataFrame, file: str) -> pd.DataFrame:

@@ -494,12 +494,6 @@ class Glotip(ProcessedModel):
             ],
         }
 
-    @pa.dataframe_check(
-        error="duplicate key (release, iso3, indicator, dimension, category, sex, age, year, seq)"
-    )
-    def unique_key(cls, df) -> Series[bool]:
-        return ~df.duplicated(Glotip.Config.metadata["key"], keep=False)
-
     @pa.dataframe_check(error="duplicate (release, source_row)")
     def unique_source_row(cls, df) -> Series[bool]:
         return ~df.duplicated(["release", "source_row"], keep=False)
@@ -572,10 +566,6 @@ class GlotipQuarantine(ProcessedModel):
             ],
         }
 
-    @pa.dataframe_check(error="duplicate (release, source_row)")
-    def unique_key(cls, df) -> Series[bool]:
-        return ~df.duplicated(["release", "source_row"], keep=False)
-
     @pa.dataframe_check(error="duplicate_of is set for exact_duplicate rows, and only for them")
     def duplicate_of_iff_exact(cls, df) -> Series[bool]:
         return (df["reason"] == "exact_duplicate") == df["duplicate_of"].notna()
@@ -643,11 +633,6 @@ class _Shares(ProcessedModel):
     )
     def basis_fields(cls, df) -> Series[bool]:
         return _basis_fields_ok(df)
-
-    @pa.dataframe_check(error="duplicate key")
-    def unique_key(cls, df) -> Series[bool]:
-        # each dataset declares its own key (with its own category column) in Config.metadata
-        return ~df.duplicated(cls.Config.metadata["key"], keep=False)
 
 
 class VictimShares(_Shares):
@@ -822,10 +807,6 @@ class Convictions(ProcessedModel):
                 "prosecutions.",
             ],
         }
-
-    @pa.dataframe_check(error="duplicate (iso3, year)")
-    def unique_key(cls, df) -> Series[bool]:
-        return ~df.duplicated(["iso3", "year"], keep=False)
 
     @pa.dataframe_check(error="a flag goes with a missing count")
     def flags_with_missing(cls, df) -> Series[bool]:

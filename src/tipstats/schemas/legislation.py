@@ -331,10 +331,6 @@ class Legislation(ProcessedModel):
             ],
         }
 
-    @pa.dataframe_check(error="duplicate (iso3, yardstick)")
-    def unique_key(cls, df) -> Series[bool]:
-        return ~df.duplicated(["iso3", "yardstick"], keep=False)
-
     @pa.dataframe_check(error="source_id matches the yardstick")
     def source_matches_yardstick(cls, df) -> Series[bool]:
         expected = df["yardstick"].map(
@@ -412,10 +408,6 @@ class LegislationPanel(ProcessedModel):
                 "Levels are calendar-year codings; Kelley's TIP-timing-adjusted `adjcrimlevel` is not included.",
             ],
         }
-
-    @pa.dataframe_check(error="duplicate (iso3, year)")
-    def unique_key(cls, df) -> Series[bool]:
-        return ~df.duplicated(["iso3", "year"], keep=False)
 
     @pa.dataframe_check(error="level missing exactly when value_status is missing")
     def level_matches_status(cls, df) -> Series[bool]:

@@ -57,7 +57,3 @@ class Population(ProcessedModel):
                 "Taiwan is not in the World Bank file; Kosovo's World Bank code XKX is not an ISO code.",
             ],
         }
-
-    @pa.dataframe_check(error="duplicate (iso3, year)")
-    def unique_key(cls, df) -> Series[bool]:
-        return ~df.duplicated(["iso3", "year"], keep=False)

@@ -250,10 +250,6 @@ class TreatyEvents(ProcessedModel):
         )
         metadata = {"key": ["treaty", "participant", "source_id"], "as_of": "2024", "caveats": CAVEATS}
 
-    @pa.dataframe_check(error="duplicate (treaty, participant, source_id)")
-    def unique_key(cls, df) -> Series[bool]:
-        return ~df.duplicated(["treaty", "participant", "source_id"], keep=False)
-
     @pa.dataframe_check(error="duplicate (treaty, iso3, source_id)")
     def unique_iso3(cls, df) -> Series[bool]:
         return df["iso3"].isna() | ~df.duplicated(["treaty", "iso3", "source_id"], keep=False)
@@ -371,10 +367,6 @@ class PartyCounts(ProcessedModel):
                 "172 with dates up to 30 September 2017.",
             ],
         }
-
-    @pa.dataframe_check(error="duplicate (treaty, date, source_id)")
-    def unique_key(cls, df) -> Series[bool]:
-        return ~df.duplicated(["treaty", "date", "source_id"], keep=False)
 
     @pa.dataframe_check(error="parties is given exactly when qualifier is missing")
     def exact_or_qualified(cls, df) -> Series[bool]:
