@@ -162,9 +162,16 @@ def test_processed_text_is_plain_and_stable(two_builds):
 
 
 def _demote() -> list[str]:
-    """As root, chmod does not stop writes: run the loader as the unprivileged user 'nobody'."""
+    """As root, chmod does not stop writes: run the loader as the unprivileged user 'nobody'.
+
+    'nobody' keeps CAP_DAC_READ_SEARCH (read and traverse anything, write nothing it does not own), so the
+    checkout and its .venv need not be readable by others (a `mktemp -d` clone is mode 0700).
+    """
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("setpriv"):
-        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        return [
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+            "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search",
+        ]  # fmt: skip
     return []
 
 
