@@ -1,4 +1,4 @@
-# Figures and executed notebooks (issue 3). Included from the Makefile, which defines PY (the venv
+# Figures and executed notebooks. Included from the Makefile, which defines PY (the venv
 # python), STAMP (the venv stamp), PROCESSED (data/processed/datapackage.json) and SRC (the package sources).
 #
 #   make figures    every figure as SVG and PNG in reports/figures/ (byte-identical from run to run)

@@ -1,4 +1,4 @@
-"""The convictions-against-legislation analysis (issue 4): estimators on synthetic panels, and the real data.
+"""The convictions-against-legislation analysis: estimators on synthetic panels, and the real data.
 
 Expectations come from hand-made inputs (hand arithmetic), from the parameters a synthetic panel was
 generated with, or - for the real data - from counts taken directly from the processed CSV files with

@@ -1,4 +1,4 @@
-"""Bad input: every raw CSV of the registry, corrupted in each way issue 6 lists, must fail the build
+"""Bad input: every raw CSV of the registry, corrupted in each way a user or an attacker might, must fail the build
 clearly (exit 1; file, row, column and value named; no traceback) and leave the output folder as it was.
 
 How the suite is organised
@@ -32,9 +32,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tipstats.build import reuse_unchanged_topics
 from tipstats.cli import main
 from tipstats.paths import RAW_DIR, REFERENCE_DIR
+from tipstats.pipeline import reuse_unchanged_topics
 from tipstats.raw import RAW_MODELS, raw_model
 from tipstats.schemas.base import LATEST_SOURCE_DATE
 
@@ -381,9 +381,9 @@ FILE_CASES: dict[str, dict[str, Edit | NotApplicable]] = {
     "untc_som_2018": participants("1999-12-12"),
     "untc_untoc_2014": participants("1999-12-12"),
     "tip_party_counts": party_counts("parties"),
-    "tip_party_counts_r2": party_counts("parties"),
+    "tip_party_counts_2018_2024": party_counts("parties"),
     "tip_evidence": evidence(has_dates=True),
-    "tip_evidence_r2": evidence(has_dates=False),
+    "tip_evidence_five_states": evidence(has_dates=False),
     "kelley_panel": {
         "wrong_type": Edit({"year": "1967.0"}, "year"),
         "duplicate_key": Edit({}, "ccode", where=lambda r: True, duplicate=True),
@@ -418,7 +418,7 @@ FILE_CASES: dict[str, dict[str, Edit | NotApplicable]] = {
         "shares_not_100": NO_SHARES,
         "population_zero": NO_POPULATION,
     },
-    "legislation_evidence_r2": {
+    "legislation_evidence_2014_2021": {
         "wrong_type": Edit({"year_as_given": "July 2016"}, "year_as_given"),
         "duplicate_key": Edit({}, "iso3", where=lambda r: True, duplicate=True),
         "unknown_country": Edit({"country": UNKNOWN_NAME}, "country"),
@@ -433,7 +433,7 @@ FILE_CASES: dict[str, dict[str, Edit | NotApplicable]] = {
     "glotip_2023": glotip(),
     "glotip_text_figures": text_figures(),
     "us_tip_law_enforcement": us_tip("Convictions"),
-    "us_tip_law_enforcement_r2": us_tip("Convictions"),
+    "us_tip_law_enforcement_2022_2023": us_tip("Convictions"),
     "wb_population": population(),
     "unvtf_figures": {
         "wrong_type": Edit({"value": "4,8"}, "value", where={"unit": "USD million"}),
@@ -655,12 +655,12 @@ def test_console_script_exit_code_and_no_traceback(tmp_path, previous_output, de
 
 def test_debug_shows_the_traceback_of_a_crash_and_plain_mode_hides_it(tmp_path, monkeypatch):
     """--debug is for crashes (bugs), not for data failures: plain mode prints one line and exits 2."""
-    import tipstats.build
+    import tipstats.pipeline
 
     def crash(*args, **kwargs):
         raise TypeError("a bug")
 
-    monkeypatch.setattr(tipstats.build, "build", crash)
+    monkeypatch.setattr(tipstats.pipeline, "build", crash)
     code, _, err = run_cli("build", "--out-dir", tmp_path / "out")
     assert code == 2 and "TypeError: a bug" in err and "Traceback" not in err and "--debug" in err
     with pytest.raises(TypeError, match="a bug"):

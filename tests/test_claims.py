@@ -50,7 +50,7 @@ def claim(registry):
     return rows.__getitem__
 
 
-# The claims issue 5 lists, written from the issue's text (paragraph: what it says).
+# The claims first asked for, written from the issue's text (paragraph: what it says).
 ISSUE_CLAIMS = {
     "p02_twentieth_anniversary": "2",
     "p04_period_start": "4",
@@ -462,7 +462,7 @@ def _count(date, parties, source="tip_party_counts", kind="UNODC press release",
 COUNTS = [
     _count("2019-09-16", 173),
     _count("2020-07-23", 179),
-    _count("2020-10-12", 178, source="tip_party_counts_r2"),
+    _count("2020-10-12", 178, source="tip_party_counts_2018_2024"),
     _count("2021-01", 178, latest="2021-01-31"),
     _count("2021-06-09", 178, kind="claim under test"),
     _count("2021-06-09", 178, source="a76120", kind="UN report A/76/120"),
@@ -471,7 +471,9 @@ COUNTS = [
 
 
 def test_joining_windows_leave_out_the_report_and_undated_rows():
-    events = _events(*_untc(3), *LATER, _event("NPL", "Nepal", source="tip_evidence_r2", basis="not_given"))
+    events = _events(
+        *_untc(3), *LATER, _event("NPL", "Nepal", source="tip_evidence_five_states", basis="not_given")
+    )
     windows = R.joining_windows(events).set_index("who")
     assert len(windows) == 3 + 5
     assert (windows.loc["NPL", "earliest"], windows.loc["NPL", "latest"]) == (
@@ -539,7 +541,7 @@ def test_p05_accession_comoros_and_nepal(claim):
     )
     nepal = R.p05_accession_nepal(claim("p05_accession_nepal"), treaty_events=events)
     assert nepal.status == "not reproducible" and "ratification" in nepal.explanation
-    dated = _events(*LATER, _event("NPL", "Nepal", "2020-06-16", source="tip_evidence_r2"))
+    dated = _events(*LATER, _event("NPL", "Nepal", "2020-06-16", source="tip_evidence_five_states"))
     assert R.p05_accession_nepal(claim("p05_accession_nepal"), treaty_events=dated).status == "consistent"
 
 

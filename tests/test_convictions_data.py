@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tipstats.build import BuildContext
-from tipstats.build import glotip as gb
 from tipstats.datasets import DATASETS
 from tipstats.paths import RAW_DIR, REFERENCE_DIR
+from tipstats.pipeline import BuildContext
+from tipstats.pipeline import glotip as gb
 from tipstats.schemas import glotip as gs
 from tipstats.schemas.base import validate
 from tipstats.sources import read_registry
@@ -26,7 +26,7 @@ SHORT = {"Persons prosecuted": "prosecuted", "Persons convicted": "convicted"}
 
 @pytest.fixture(scope="module")
 def built() -> dict[str, pd.DataFrame]:
-    from tipstats.build import countries, population
+    from tipstats.pipeline import countries, population
 
     ctx = BuildContext(Path(RAW_DIR), Path(REFERENCE_DIR), read_registry(REFERENCE_DIR))
     ctx.outputs.update(countries.build(ctx))

@@ -14,12 +14,12 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from tipstats.build import BuildContext
-from tipstats.build import countries as bc
 from tipstats.countries import name_to_iso3
 from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError
 from tipstats.paths import RAW_DIR, REFERENCE_DIR
+from tipstats.pipeline import BuildContext
+from tipstats.pipeline import countries as bc
 from tipstats.schemas.base import validate
 from tipstats.sources import read_registry
 
@@ -40,7 +40,7 @@ def reference_rows(name: str) -> list[dict[str, str]]:
 def built():
     ctx = BuildContext(RAW_DIR, REFERENCE_DIR, read_registry())
     for topic in ("countries", "population"):
-        for name, frame in importlib.import_module(f"tipstats.build.{topic}").build(ctx).items():
+        for name, frame in importlib.import_module(f"tipstats.pipeline.{topic}").build(ctx).items():
             ctx.outputs[name] = validate(DATASETS[name].model_class(), frame, name)
     return ctx.outputs
 
@@ -57,7 +57,7 @@ GLOTIP = {
 WB = "population/wb_population_SP.POP.TOTL.csv"
 KELLEY_PANEL = "legislation/kelley_criminalization_jk_2015-08-10.csv"
 KELLEY_DERIVED = "legislation/derived_kelley_criminalization_year_by_country.csv"
-LEG_EVIDENCE = "legislation/legislation_post2014_evidence_round2.csv"
+LEG_EVIDENCE = "legislation/legislation_post2014_evidence_2014_2021.csv"
 UNTC = {
     "untc_tip_2018": "treaty/tip_protocol_participants.csv",
     "untc_som_2018": "treaty/som_protocol_participants.csv",
@@ -65,7 +65,7 @@ UNTC = {
 }
 EVIDENCE = {
     "tip_evidence": "treaty/tip_protocol_post2017_evidence.csv",
-    "tip_evidence_r2": "treaty/tip_protocol_post2017_evidence_round2.csv",
+    "tip_evidence_five_states": "treaty/tip_protocol_post2017_evidence_five_states.csv",
 }
 
 
@@ -91,7 +91,7 @@ def names_in_raw() -> dict[str, set[str]]:
     for r in rows(KELLEY_DERIVED):
         found[r["country_kelley"]].add("kelley_by_country")
     for r in rows(LEG_EVIDENCE):
-        found[r["country"]].add("legislation_evidence_r2")
+        found[r["country"]].add("legislation_evidence_2014_2021")
     for r in rows(WB):
         found[r["Country Name"]].add("wb_population")
     for sid, path in GLOTIP.items():

@@ -308,7 +308,7 @@ def treaty_events():
                 "tip_protocol",
                 "F",
                 "FFF",
-                "tip_evidence_r2",
+                "tip_evidence_five_states",
                 "inferred_reporting_period",
                 None,
                 "window",
@@ -348,7 +348,7 @@ def treaty_sources():
         "untc_som_2018",
         "untc_untoc_2014",
         "a76120",
-        "tip_evidence_r2",
+        "tip_evidence_five_states",
         "tip_party_counts",
     ]
     return pd.DataFrame({"source_id": ids, "producer": ids, "title": ids, "citation": [f"{i} (2020), x" for i in ids],

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tipstats.build import BuildContext
-from tipstats.build import glotip as gb
 from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError
 from tipstats.paths import RAW_DIR, REFERENCE_DIR
+from tipstats.pipeline import BuildContext
+from tipstats.pipeline import glotip as gb
 from tipstats.schemas import glotip as gs
 from tipstats.schemas.base import validate
 from tipstats.sources import read_registry
@@ -49,7 +49,7 @@ def raw_rows() -> dict[str, list[dict]]:
 @pytest.fixture(scope="module")
 def built() -> dict[str, pd.DataFrame]:
     """The real build of this topic, after the real countries and population builders."""
-    from tipstats.build import countries, population
+    from tipstats.pipeline import countries, population
 
     ctx = BuildContext(Path(RAW_DIR), Path(REFERENCE_DIR), read_registry(REFERENCE_DIR))
     ctx.outputs.update(countries.build(ctx))

@@ -9,11 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tipstats.build import BuildContext
-from tipstats.build import countries as countries_builder
-from tipstats.build import legislation as leg
 from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError
+from tipstats.pipeline import BuildContext
+from tipstats.pipeline import countries as countries_builder
+from tipstats.pipeline import legislation as leg
 from tipstats.raw import raw_model
 from tipstats.schemas.base import validate
 from tipstats.schemas.legislation import Legislation, LegislationCounts, LegislationPanel
@@ -175,9 +175,9 @@ def test_cohorts_of_the_convictions_analysis(kelley):
 def test_evidence_rows_stay_separate_from_kelley_rows(built, raw_dir):
     frame = built["legislation"]
     evidence = frame[frame["yardstick"] == EVIDENCE]
-    raw = read(raw_dir, "legislation/legislation_post2014_evidence_round2.csv")
+    raw = read(raw_dir, "legislation/legislation_post2014_evidence_2014_2021.csv")
     assert len(evidence) == 21 and set(evidence["iso3"]) == set(raw["iso3"])
-    assert evidence["source_id"].eq("legislation_evidence_r2").all()
+    assert evidence["source_id"].eq("legislation_evidence_2014_2021").all()
     kelley_rows = frame[frame["yardstick"] == KELLEY].set_index("iso3")
     # the later laws never change a Kelley row: all 21 stay without a Kelley year
     assert kelley_rows.loc[raw["iso3"], "year"].isna().all()
@@ -199,7 +199,7 @@ def test_evidence_rows_stay_separate_from_kelley_rows(built, raw_dir):
 
 
 def test_evidence_words_kept_as_given(built, raw_dir):
-    raw = read(raw_dir, "legislation/legislation_post2014_evidence_round2.csv").set_index("iso3")
+    raw = read(raw_dir, "legislation/legislation_post2014_evidence_2014_2021.csv").set_index("iso3")
     frame = built["legislation"]
     evidence = frame[frame["yardstick"] == EVIDENCE].set_index("iso3").loc[raw.index]
     assert evidence["date_as_given"].tolist() == raw["date_or_year_as_given"].tolist()
@@ -209,7 +209,7 @@ def test_evidence_words_kept_as_given(built, raw_dir):
 
 
 def test_evidence_year_rule_on_the_real_rows(built, raw_dir):
-    raw = read(raw_dir, "legislation/legislation_post2014_evidence_round2.csv").set_index("iso3")
+    raw = read(raw_dir, "legislation/legislation_post2014_evidence_2014_2021.csv").set_index("iso3")
     frame = built["legislation"]
     ev = frame[frame["yardstick"] == EVIDENCE].set_index("iso3")
     plain = raw.index[~raw["date_kind"].str.startswith("commencement") & raw["year_as_given"].notna()]
@@ -235,7 +235,7 @@ def test_evidence_year_rule_on_the_real_rows(built, raw_dir):
 
 def test_evidence_copies_of_kelley_values_agree(built, raw_dir):
     """The evidence file copied Kelley's level at last observation: it must match the derivation."""
-    raw = read(raw_dir, "legislation/legislation_post2014_evidence_round2.csv").set_index("iso3")
+    raw = read(raw_dir, "legislation/legislation_post2014_evidence_2014_2021.csv").set_index("iso3")
     frame = built["legislation"]
     kelley_rows = frame[frame["yardstick"] == KELLEY].set_index("iso3")
     ours = kelley_rows.loc[raw.index, "level_at_last_observation"].astype(int)

@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tipstats.build.glotip import (
+from tipstats.errors import DataValidationError
+from tipstats.pipeline.glotip import (
     CONVICTION_INDICATORS,
     MAIN_RELEASE,
     computed_victim_shares,
@@ -26,7 +27,6 @@ from tipstats.build.glotip import (
     parse_counts,
     parse_share,
 )
-from tipstats.errors import DataValidationError
 from tipstats.schemas.glotip import COUNT_TEXT_PATTERN, SUPPRESSED_FLAG
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -368,8 +368,8 @@ def occurring_names():
     """Every spelling in every (file, column) the countries builder reads names from, read by the csv module."""
     import csv
 
-    from tipstats.build.countries import NAME_COLUMNS
     from tipstats.paths import RAW_DIR, REFERENCE_DIR
+    from tipstats.pipeline.countries import NAME_COLUMNS
 
     with (REFERENCE_DIR / "sources.csv").open(encoding="utf-8", newline="") as handle:
         paths = {row["source_id"]: row["raw_path"] for row in csv.DictReader(handle)}

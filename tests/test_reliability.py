@@ -329,8 +329,8 @@ def test_a_crash_while_writing_leaves_the_previous_output(tmp_path, monkeypatch)
     """Not only validation failures: an error half-way through writing publishes nothing either."""
     import pandas as pd
 
-    import tipstats.build
     import tipstats.metadata
+    import tipstats.pipeline
 
     out = tmp_path / "out"
     out.mkdir()
@@ -343,8 +343,10 @@ def test_a_crash_while_writing_leaves_the_previous_output(tmp_path, monkeypatch)
         raise OSError("disk full")
 
     # the builders are replaced by one tiny dataset: this test is about the writing step
-    monkeypatch.setattr(tipstats.build, "validate_raw", lambda ctx: [])
-    monkeypatch.setattr(tipstats.build, "run_builders", lambda ctx: {"population": pd.DataFrame({"x": [1]})})
+    monkeypatch.setattr(tipstats.pipeline, "validate_raw", lambda ctx: [])
+    monkeypatch.setattr(
+        tipstats.pipeline, "run_builders", lambda ctx: {"population": pd.DataFrame({"x": [1]})}
+    )
     monkeypatch.setattr(tipstats.metadata, "write_metadata", broken)
     code, _, err = run_cli("build", "--out-dir", out)
     assert written == ["population.csv"]  # the crash came after a file was written to the staging folder

@@ -13,11 +13,11 @@ import importlib
 import pandas as pd
 import pytest
 
-from tipstats.build import BuildContext
-from tipstats.build import treaty as bt
 from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError
 from tipstats.paths import RAW_DIR, REFERENCE_DIR
+from tipstats.pipeline import BuildContext
+from tipstats.pipeline import treaty as bt
 from tipstats.schemas.base import validate
 from tipstats.schemas.treaty import PartyCounts, TreatyEvents
 from tipstats.sources import read_registry
@@ -25,7 +25,7 @@ from tipstats.treaty import known_vs_official, parties_as_of, party_count_as_of,
 
 TIP = "treaty/tip_protocol_participants.csv"
 EVIDENCE = "treaty/tip_protocol_post2017_evidence.csv"
-EVIDENCE_R2 = "treaty/tip_protocol_post2017_evidence_round2.csv"
+EVIDENCE_R2 = "treaty/tip_protocol_post2017_evidence_five_states.csv"
 
 
 def rows(relative: str) -> list[dict[str, str]]:
@@ -37,7 +37,7 @@ def rows(relative: str) -> list[dict[str, str]]:
 def built():
     ctx = BuildContext(RAW_DIR, REFERENCE_DIR, read_registry())
     for topic in ("countries", "population", "treaty"):
-        for name, frame in importlib.import_module(f"tipstats.build.{topic}").build(ctx).items():
+        for name, frame in importlib.import_module(f"tipstats.pipeline.{topic}").build(ctx).items():
             ctx.outputs[name] = validate(DATASETS[name].model_class(), frame, name)
     return ctx.outputs
 
@@ -114,7 +114,7 @@ def test_report_and_evidence_rows_are_both_kept(events):
     assert set(brunei["source_id"]) == {"a76120", "tip_evidence"}
     nepal = events[events["participant"] == "Nepal"].set_index("source_id")
     assert nepal.at["tip_evidence", "action_date_precision"] == "year"
-    assert nepal.at["tip_evidence_r2", "action_date_precision"] == "none"
+    assert nepal.at["tip_evidence_five_states", "action_date_precision"] == "none"
     assert party_rows(events=events).set_index("participant").at["Nepal", "source_id"] == "a76120"
 
 
@@ -183,7 +183,9 @@ def test_gap_to_the_official_counts_after_2017(events, built):
 
 def test_party_counts_keep_every_row_and_the_words(built):
     counts = built["party_counts"]
-    raw = rows("treaty/tip_protocol_party_counts.csv") + rows("treaty/tip_protocol_party_counts_round2.csv")
+    raw = rows("treaty/tip_protocol_party_counts.csv") + rows(
+        "treaty/tip_protocol_party_counts_2018_2024.csv"
+    )
     assert len(counts) == len(raw) + 1  # plus the report's own count
     words = counts.set_index("parties_as_given")
     assert pd.isna(words.at["some 180", "parties"]) and words.at["some 180", "qualifier"] == "some"
@@ -292,7 +294,7 @@ def test_evidence_window_from_the_note():
             "period: April 2022 - March 2023 (inference)",
         ]
     )
-    events, _ = bt.events_from_evidence(raw, "tip_evidence_r2", codes, "e.csv")
+    events, _ = bt.events_from_evidence(raw, "tip_evidence_five_states", codes, "e.csv")
     row = events.iloc[0]
     assert row["action_date_precision"] == "window" and pd.isna(row["action_date"])
     assert (row["action_date_earliest"], row["action_date_latest"]) == (
@@ -355,7 +357,7 @@ def _hand_events():
             row("Bland", "BBB", "a76120", "day", "2020-06-16", "2020-06-16"),
             row("Bland", "BBB", "tip_evidence", "year", "2020-01-01", "2020-12-31"),
             row("Cland", "CCC", "tip_evidence", "month", "2020-03-01", "2020-03-31"),
-            row("Dland", "DDD", "tip_evidence_r2", "none", None, None, basis="not_given"),
+            row("Dland", "DDD", "tip_evidence_five_states", "none", None, None, basis="not_given"),
             row("Eland", "EEE", "untc_tip_2018", "none", None, None, basis="no_action"),
         ]
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tipstats.build import BuildContext
-from tipstats.build import trust_fund as tf
 from tipstats.errors import DataValidationError
+from tipstats.pipeline import BuildContext
+from tipstats.pipeline import trust_fund as tf
 from tipstats.raw import raw_model
 from tipstats.schemas.base import validate
 from tipstats.schemas.trust_fund import QUALIFIERS, UNITS, TrustFund

@@ -139,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 0
     if args.command == "build":
-        from tipstats.build import build
+        from tipstats.pipeline import build
 
         try:
             result = build(args.raw_dir, args.out_dir, args.reference_dir)

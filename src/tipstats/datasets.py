@@ -13,7 +13,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Dataset:
     name: str
-    topic: str  # tipstats.build.<topic> builds it; tipstats.schemas.<topic> holds its model
+    topic: str  # tipstats.pipeline.<topic> builds it; tipstats.schemas.<topic> holds its model
     model: str  # class name in tipstats.schemas.<topic>
 
     @property

@@ -7,7 +7,7 @@ State (the European Union counts as a party, under its name). The preference is:
 
 1. a UNTC table (the depositary's own record);
 2. A/76/120 (it cites the UNTC status as at 9 June 2021 and gives exact days);
-3. the evidence file row with the narrowest date bounds (tip_evidence before tip_evidence_r2).
+3. the evidence file row with the narrowest date bounds (tip_evidence before tip_evidence_five_states).
 
 Signature-only rows never count.
 
@@ -32,7 +32,7 @@ SOURCE_PRIORITY = {
     "untc_untoc_2014": 0,
     "a76120": 1,
     "tip_evidence": 2,
-    "tip_evidence_r2": 3,
+    "tip_evidence_five_states": 3,
 }
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tipstats.build import BuildContext, validate_raw
 from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError, Failure
 from tipstats.io import read_processed_csv
+from tipstats.pipeline import BuildContext, validate_raw
 from tipstats.schemas.base import validate
 from tipstats.sources import integrity_failures, read_registry
 

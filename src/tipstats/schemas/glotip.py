@@ -395,8 +395,8 @@ class RawUsTipLawEnforcement(RawModel):
     legislation: Series[str] = pa.Field(alias="New or amended legislation", nullable=True, str_matches=_COUNT)
 
 
-class RawUsTipLawEnforcementRound2(RawUsTipLawEnforcement):
-    """``glotip/us_tip_report_global_law_enforcement_2022_2023_round2.csv``: the same, 2022-2023, quoted."""
+class RawUsTipLawEnforcementQuoted(RawUsTipLawEnforcement):
+    """``glotip/us_tip_report_global_law_enforcement_2022_2023.csv``: the same, 2022-2023, quoted."""
 
     source_url: Series[str] = pa.Field(str_matches=r"^https?://", description="Page quoted.")
     quote: Series[str] = pa.Field(description="The quotation.")

@@ -164,7 +164,7 @@ class RawKelleyFigure63(RawModel):
 
 
 class RawLegislationEvidence(RawModel):
-    """``legislation/legislation_post2014_evidence_round2.csv``: later laws of 21 countries (US TIP report)."""
+    """``legislation/legislation_post2014_evidence_2014_2021.csv``: later laws of 21 countries (US TIP report)."""
 
     country: Series[str] = pa.Field(alias="country", description="Country name as written by the collector.")
     iso3: Series[str] = pa.Field(alias="iso3", str_matches=ISO3_PATTERN, unique=True, description="ISO3.")
@@ -281,8 +281,8 @@ class Legislation(ProcessedModel):
         "Further quotes, second sources and conflicts, as given (evidence rows).", nullable=True
     )
     source_id: Series[str] = field(
-        "Source of the row; key into `sources` (`kelley_panel` or `legislation_evidence_r2`).",
-        isin=["kelley_panel", "legislation_evidence_r2"],
+        "Source of the row; key into `sources` (`kelley_panel` or `legislation_evidence_2014_2021`).",
+        isin=["kelley_panel", "legislation_evidence_2014_2021"],
     )
     source_url: Series[str] = field("Address of the page the row quotes (evidence rows).", nullable=True)
 
@@ -295,7 +295,7 @@ class Legislation(ProcessedModel):
             "trafficking in persons, its level at the last observation, and its first and last observed years; "
             "ISO3 codes come from the derived per-country Kelley file, matched on the Correlates of War code, "
             "and that file's year is reproduced for all 180 countries. Rows with yardstick `us_tip_report_law` "
-            "are the later laws (2013-2021) of 21 countries that the round-2 evidence file dates from US TIP "
+            "are the later laws (2013-2021) of 21 countries that the 2014-2021 evidence file dates from US TIP "
             "reports and national law texts; they are a different source and a different yardstick, kept "
             "apart from the Kelley rows. Evidence-row year rule: the enactment year (assent, passage, "
             "signature into law or penal-code revision); where a row gives only the entry into force, that "
@@ -334,7 +334,10 @@ class Legislation(ProcessedModel):
     @pa.dataframe_check(error="source_id matches the yardstick")
     def source_matches_yardstick(cls, df) -> Series[bool]:
         expected = df["yardstick"].map(
-            {"kelley_full_criminalisation": "kelley_panel", "us_tip_report_law": "legislation_evidence_r2"}
+            {
+                "kelley_full_criminalisation": "kelley_panel",
+                "us_tip_report_law": "legislation_evidence_2014_2021",
+            }
         )
         return df["source_id"] == expected
 

@@ -41,9 +41,9 @@ EVENT_SOURCES = [
     "untc_untoc_2014",
     "a76120",
     "tip_evidence",
-    "tip_evidence_r2",
+    "tip_evidence_five_states",
 ]
-COUNT_SOURCES = ["tip_party_counts", "tip_party_counts_r2", "a76120"]
+COUNT_SOURCES = ["tip_party_counts", "tip_party_counts_2018_2024", "a76120"]
 
 CAVEATS = [
     "Incomplete after 2017: the TIP and Smuggling of Migrants Protocol tables are the UNTC status of "
@@ -79,7 +79,7 @@ CAVEATS = [
     "`tipstats.parties_as_of` uses one row per State: the UNTC table first (the depositary's record), then "
     "A/76/120 (it cites the UNTC status as at 9 June 2021 and gives days), then the evidence row with "
     "the narrowest date bounds.",
-    "Not parties: the round-2 evidence says Tonga (2023, 2024) and the Republic of the Congo (2024) were "
+    "Not parties: the evidence file on five States says Tonga (2023, 2024) and the Republic of the Congo (2024) were "
     "still not parties; they have no event rows. Congo and Uganda are 2018 signatories whose later "
     "status is unknown. The signature columns are final (signature closed on 12 December 2002).",
 ]

@@ -1,6 +1,6 @@
 """``tipstats build``: raw files -> validated processed datasets, written all or nothing.
 
-Each topic module (``tipstats.build.<topic>``) has one function ``build(ctx)`` that reads
+Each topic module (``tipstats.pipeline.<topic>``) has one function ``build(ctx)`` that reads
 its raw inputs through ``ctx``, derives its datasets with pure pandas code and returns
 them by name. This module validates both sides and writes the results atomically.
 """
@@ -253,7 +253,7 @@ def run_builders(ctx: BuildContext) -> dict[str, pd.DataFrame]:
                 for name, frame in reused.items():
                     dict.__setitem__(outputs, name, frame.copy())
                 continue
-        module = importlib.import_module(f"tipstats.build.{topic}")
+        module = importlib.import_module(f"tipstats.pipeline.{topic}")
         ctx._deps, outputs.reads = ({}, set()) if _REUSE else (None, None)
         try:
             built = module.build(ctx)

@@ -25,8 +25,8 @@ from tipstats.countries import name_to_iso3
 from tipstats.errors import DataValidationError, Failure, row_number
 
 UNTC_SOURCES = {"untc_tip_2018": "tip_protocol", "untc_som_2018": "som_protocol", "untc_untoc_2014": "untoc"}
-EVIDENCE_SOURCES = ["tip_evidence", "tip_evidence_r2"]
-COUNT_SOURCES = ["tip_party_counts", "tip_party_counts_r2"]
+EVIDENCE_SOURCES = ["tip_evidence", "tip_evidence_five_states"]
+COUNT_SOURCES = ["tip_party_counts", "tip_party_counts_2018_2024"]
 REPORT_ID = "a76120"
 ENTRY_INTO_FORCE_DAYS = 30  # art. 17(2): in force on the thirtieth day after deposit
 
@@ -149,7 +149,7 @@ def report_accessions(text: str) -> pd.DataFrame:
     0   Ruritania  2020-05-01   accession
     1   Freedonia  2020-06-02   accession
     """
-    from tipstats.build.countries import number_from_text
+    from tipstats.pipeline.countries import number_from_text
 
     flat = _flat(text)
     match = re.search(r"(\w+) States? (acceded|ratified) to the Protocol: (.+?\(\d{1,2} \w+ \d{4}\))\.", flat)

@@ -34,10 +34,10 @@ NAME_COLUMNS: list[tuple[str, str]] = [
     ("untc_som_2018", "participant"),
     ("untc_untoc_2014", "participant"),
     ("tip_evidence", "participant"),
-    ("tip_evidence_r2", "participant"),
+    ("tip_evidence_five_states", "participant"),
     ("kelley_panel", "country"),
     ("kelley_by_country", "country_kelley"),
-    ("legislation_evidence_r2", "country"),
+    ("legislation_evidence_2014_2021", "country"),
     ("wb_population", "Country Name"),
     ("glotip_2025", "Country"),
     ("glotip_2023", "Country"),
@@ -45,7 +45,7 @@ NAME_COLUMNS: list[tuple[str, str]] = [
 # Sources that give a code beside the name in the same row: (source_id, name column, code column).
 CODED_COLUMNS: list[tuple[str, str, str]] = [
     ("kelley_by_country", "country_kelley", "iso3"),
-    ("legislation_evidence_r2", "country", "iso3"),
+    ("legislation_evidence_2014_2021", "country", "iso3"),
     ("wb_population", "Country Name", "Country Code"),
     ("glotip_2025", "Country", "Iso3_code"),
     ("glotip_2023", "Country", "Iso3_code"),
@@ -53,7 +53,10 @@ CODED_COLUMNS: list[tuple[str, str, str]] = [
 GLOTIP_RELEASES = ["glotip_2025", "glotip_2023"]  # order of preference for names and regions
 UNTC_IDS = ["untc_tip_2018", "untc_som_2018", "untc_untoc_2014"]
 # Codes used by other datasets; each must already be in the universe built from dataUNODC and WB.
-CODE_COLUMNS: list[tuple[str, str]] = [("kelley_by_country", "iso3"), ("legislation_evidence_r2", "iso3")]
+CODE_COLUMNS: list[tuple[str, str]] = [
+    ("kelley_by_country", "iso3"),
+    ("legislation_evidence_2014_2021", "iso3"),
+]
 
 REFERENCE_COLUMNS = ["name", "iso3", "entity_type", "basis", "note"]
 BASES = ["paired_in_source", "treaty_readme", "reviewed", "wb_aggregate"]

@@ -2,7 +2,7 @@
 
 * ``legislation``: per country, the calendar year of full criminalisation derived here from Kelley's
   panel (``crim == 1``; fallback: first ``crimlevel == 2``), with ISO3 codes from the derived per-country
-  Kelley file (matched on the COW code); plus, as separate rows, the later laws of the round-2 evidence.
+  Kelley file (matched on the COW code); plus, as separate rows, the later laws of the 2014-2021 evidence file.
 * ``legislation_panel``: Kelley's country-year level, with full criminalisation carried forward to 2014.
 * ``legislation_counts``: UNODC's published counts (GLOTIP text figures and A/76/120 paragraph 6).
 
@@ -21,7 +21,7 @@ from tipstats.schemas.legislation import FLAG_SEPARATOR, KELLEY_LAST_YEAR
 KELLEY_PANEL = "kelley_panel"
 KELLEY_BY_COUNTRY = "kelley_by_country"
 KELLEY_FIG63 = "kelley_fig6_3"
-EVIDENCE = "legislation_evidence_r2"
+EVIDENCE = "legislation_evidence_2014_2021"
 TEXT_FIGURES = "glotip_text_figures"
 REPORT = "a76120"
 
@@ -255,7 +255,7 @@ def kelley_rows(derived: pd.DataFrame) -> pd.DataFrame:
     return out[LEGISLATION_COLUMNS]
 
 
-# -- round-2 evidence --------------------------------------------------------------------------
+# -- 2014-2021 evidence --------------------------------------------------------------------------
 
 _DATE = re.compile(r"(?:(\d{1,2})\s+)?(" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
 _ASSENT = re.compile(r"assented\s+(?:(\d{1,2})\s+)?(" + "|".join(MONTHS) + r")?\s*(\d{4})", re.IGNORECASE)
@@ -297,7 +297,7 @@ def evidence_year(date_as_given: str, year_as_given: str | None, date_kind: str)
 
 
 def evidence_rows(raw: pd.DataFrame, kelley: pd.DataFrame) -> pd.DataFrame:
-    """The round-2 evidence rows of ``legislation`` (yardstick ``us_tip_report_law``).
+    """The 2014-2021 evidence rows of ``legislation`` (yardstick ``us_tip_report_law``).
 
     ``kelley`` (the Kelley rows, with ``iso3``) is used only for the flag saying that a law dated
     within Kelley's period (to 2014) is not full in Kelley's coding.

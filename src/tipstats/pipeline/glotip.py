@@ -9,7 +9,7 @@ Process: pure functions below (each takes and returns DataFrames, vectorised):
 * :func:`tidy_release` splits one release into kept rows and quarantined rows, resolving duplicate keys.
 * :func:`published_shares`, :func:`computed_victim_shares`, :func:`computed_exploitation_shares`.
 * :func:`convictions_from_glotip`.
-Save: ``build(ctx)`` returns the five frames; ``tipstats.build`` validates and writes them.
+Save: ``build(ctx)`` returns the five frames; ``tipstats.pipeline`` validates and writes them.
 """
 
 from __future__ import annotations
