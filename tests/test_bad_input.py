@@ -33,10 +33,10 @@ import pandas as pd
 import pytest
 
 from tipstats.cli import main
+from tipstats.facts import LATEST_SOURCE_DATE
 from tipstats.paths import RAW_DIR, REFERENCE_DIR
 from tipstats.pipeline import reuse_unchanged_topics
 from tipstats.raw import RAW_MODELS, raw_model
-from tipstats.schemas.base import LATEST_SOURCE_DATE
 
 # -- the registry, read independently of tipstats ------------------------------------------------
 

@@ -133,7 +133,7 @@ def test_treaty_constants_are_those_of_the_untc_record(raw_dir):
     """The adoption and entry-into-force dates used across the models come from the UNTC XML."""
     import re
 
-    from tipstats.schemas.base import TIP_PROTOCOL_ADOPTED, TIP_PROTOCOL_IN_FORCE
+    from tipstats.facts import TIP_PROTOCOL_ADOPTED, TIP_PROTOCOL_IN_FORCE
 
     text = (raw_dir / "treaty" / "XVIII-12-a.en.xml").read_bytes().decode("iso-8859-1")
     conclusion = re.search(r"<Conclusion>New York, (\d+ \w+ \d{4})</Conclusion>", text).group(1)

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tipstats.errors import DataValidationError
+from tipstats.facts import SUPPRESSED_FLAG
 from tipstats.pipeline.glotip import (
     CONVICTION_INDICATORS,
     MAIN_RELEASE,
@@ -27,7 +28,7 @@ from tipstats.pipeline.glotip import (
     parse_counts,
     parse_share,
 )
-from tipstats.schemas.glotip import COUNT_TEXT_PATTERN, SUPPRESSED_FLAG
+from tipstats.schemas.glotip import COUNT_TEXT_PATTERN
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # properties that run pandas group-bys per example: fewer examples keep the suite fast

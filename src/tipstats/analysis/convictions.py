@@ -53,9 +53,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tipstats.facts import (
+    COHORT_ALL,
+    COHORT_BEFORE,
+    COHORT_EARLY,
+    COHORT_LATE,
+    COHORT_LATER,
+    COHORT_NONE,
+    COHORTS,
+    EARLY_COHORT_LAST_YEAR,
+    PROTOCOL_YEAR,
+    SUPPRESSED_FLAG,
+)
+
 # -- constants (each stated once) ---------------------------------------------------------------
 
-SUPPRESSED_FLAG = "suppressed_lt5"
 SUPPRESSED_VALUES: dict[str, float] = {"lower": 0.0, "middle": 2.0, "upper": 4.0}
 TREATMENTS: tuple[str, ...] = tuple(SUPPRESSED_VALUES)
 HEADLINE_TREATMENT = "middle"
@@ -63,27 +75,10 @@ HEADLINE_TREATMENT = "middle"
 KELLEY = "kelley_full_criminalisation"
 US_TIP = "us_tip_report_law"
 
-COHORT_BEFORE = "before 2003"
-COHORT_EARLY = "2003-2008"
-COHORT_LATE = "2009 or later"
-COHORT_NONE = "none or unknown"
-COHORTS: tuple[str, ...] = (COHORT_BEFORE, COHORT_EARLY, COHORT_LATE, COHORT_NONE)
-COHORT_LATER = "2003 or later"  # the pooled contrast of statement 2: 2003-2008 and 2009 or later together
-COHORT_ALL = "all"
-
-
-def _protocol_year() -> int:
-    from tipstats.schemas.base import TIP_PROTOCOL_IN_FORCE
-
-    return int(TIP_PROTOCOL_IN_FORCE.year)
-
-
-PROTOCOL_YEAR = _protocol_year()
 # Latest data year of the Global Report 2020 (its country data are "2018 or most recent").
 GLOTIP_2020_LAST_DATA_YEAR = 2018
 WINDOW: tuple[int, int] = (PROTOCOL_YEAR, GLOTIP_2020_LAST_DATA_YEAR)
 MIN_SHARE = 0.8
-EARLY_COHORT_LAST_YEAR = 2008
 
 SAMPLE_ALL = "all reporting"
 SAMPLE_MATCHED = "matched"

@@ -61,6 +61,14 @@ from tipstats.claims.registry import (
     format_number,
     normalise,
 )
+from tipstats.facts import (
+    FIRST_ENTRY_INTO_FORCE_DAYS,
+    FIRST_ENTRY_INTO_FORCE_INSTRUMENTS,
+    JOINING_ACTIONS,
+    TIP_PROTOCOL_ADOPTED,
+    TIP_PROTOCOL_IN_FORCE,
+    USD_SCALE,
+)
 
 STATUSES = ("reproduced", "consistent", "differs", "not reproducible", "internal")
 FAILED = "failed"  # not a verdict: the computation raised (missing dataset, bad input)
@@ -68,7 +76,6 @@ FAILED = "failed"  # not a verdict: the computation raised (missing dataset, bad
 INF = math.inf
 TREATY = "tip_protocol"
 # Instruments by which a State becomes a party (UNTC action types); signatures are not.
-JOINING_ACTIONS = ("ratification", "accession", "acceptance", "approval", "succession", "formal confirmation")
 REGIONAL_ORGANISATIONS = ("European Union", "European Community")
 
 MONTHS = {name: i + 1 for i, name in enumerate(MONTH_NAMES)}
@@ -275,8 +282,6 @@ def _internal(
 
 
 def _adoption_date() -> pd.Timestamp:
-    from tipstats.schemas.base import TIP_PROTOCOL_ADOPTED
-
     return TIP_PROTOCOL_ADOPTED
 
 
@@ -293,7 +298,7 @@ def p02_twentieth_anniversary(claim: Claim, adopted: pd.Timestamp | None = None)
     holds = computed == year == int(claim.value)
     return _internal(
         claim, holds, str(computed),
-        f"quote; adoption of the Convention and Protocols {_day(adopted)} (tipstats.schemas.base.TIP_PROTOCOL_ADOPTED, "
+        f"quote; adoption of the Convention and Protocols {_day(adopted)} (tipstats.facts.TIP_PROTOCOL_ADOPTED, "
         "UNTC 'Conclusion: New York, 15 November 2000' of XVIII-12-a)",
         f"{adopted.year} + {nth} = {computed}: the {m.group(2)} anniversary of the adoption falls in {year}",
         f"{adopted.year} + {nth} = {computed}, not {year}",
@@ -475,8 +480,10 @@ def p75_below_target(claim: Claim) -> Verdict:
     received = float(
         _search(r"received \$([\d,]+) in voluntary", text, "amount received").group(1).replace(",", "")
     )
-    target = float(_search(r"target of \$([\d.]+) million", text, "target").group(1)) * 1e6
-    holds = received < target and math.isclose(target, claim.value * 1e6)
+    target = (
+        float(_search(r"target of \$([\d.]+) million", text, "target").group(1)) * USD_SCALE["USD million"]
+    )
+    holds = received < target and math.isclose(target, claim.value * USD_SCALE["USD million"])
     share = received / target * 100
     return _internal(
         claim, holds, f"USD {_num(received)} = {share:.0f}% of USD {_num(target)}", "quote",
@@ -833,12 +840,11 @@ def p06_entry_into_force_2003(claim: Claim, *, treaty_events: pd.DataFrame | Non
     ev = ev[(ev["treaty"] == TREATY) & (ev["source_id"].astype("object") == "untc_tip_2018")]
     ev = ev[~ev["participant"].isin(REGIONAL_ORGANISATIONS) & ev["action_date"].notna()]
     dates = pd.to_datetime(ev["action_date"]).sort_values().reset_index(drop=True)
-    if len(dates) < 40:
+    if len(dates) < FIRST_ENTRY_INTO_FORCE_INSTRUMENTS:
         raise ValueError(f"only {len(dates)} dated instruments in the UNTC rows")
-    fortieth = dates.iloc[39]
-    eif = fortieth + pd.Timedelta(days=90)
+    fortieth = dates.iloc[FIRST_ENTRY_INTO_FORCE_INSTRUMENTS - 1]
+    eif = fortieth + pd.Timedelta(days=FIRST_ENTRY_INTO_FORCE_DAYS)
     holds = eif.year == int(claim.value)
-    from tipstats.schemas.base import TIP_PROTOCOL_IN_FORCE
 
     return Verdict(
         "reproduced" if holds else "differs",
@@ -1146,7 +1152,7 @@ def p38a_forced_labour_38(claim: Claim, *, exploitation_shares: pd.DataFrame | N
 
 # -- trust fund ---------------------------------------------------------------------------------
 
-MONEY = {"USD": 1.0, "USD million": 1e6}
+MONEY = USD_SCALE
 AMOUNT_UNITS = ("USD", "USD million", "per cent", "fold", "years")
 
 

@@ -45,7 +45,7 @@ def _load(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _in_force() -> pd.Timestamp:
-    from tipstats.schemas.base import TIP_PROTOCOL_IN_FORCE
+    from tipstats.facts import TIP_PROTOCOL_IN_FORCE
 
     return TIP_PROTOCOL_IN_FORCE
 

@@ -20,11 +20,10 @@ import numpy as np
 import pandas as pd
 
 from tipstats.errors import DataValidationError, Failure, row_number
+from tipstats.facts import SUPPRESSED_FLAG, SUPPRESSED_TEXT
 from tipstats.schemas.glotip import (
     RELEASES,
     SHARE_UNITS,
-    SUPPRESSED_FLAG,
-    SUPPRESSED_TEXT,
     classify_share,
     page_url,
     parse_share,

@@ -23,12 +23,12 @@ import pandas as pd
 
 from tipstats.countries import name_to_iso3
 from tipstats.errors import DataValidationError, Failure, row_number
+from tipstats.facts import ENTRY_INTO_FORCE_DAYS
 
 UNTC_SOURCES = {"untc_tip_2018": "tip_protocol", "untc_som_2018": "som_protocol", "untc_untoc_2014": "untoc"}
 EVIDENCE_SOURCES = ["tip_evidence", "tip_evidence_five_states"]
 COUNT_SOURCES = ["tip_party_counts", "tip_party_counts_2018_2024"]
 REPORT_ID = "a76120"
-ENTRY_INTO_FORCE_DAYS = 30  # art. 17(2): in force on the thirtieth day after deposit
 
 MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 _MONTH = "|".join(MONTHS)

@@ -9,14 +9,8 @@ import pandera.pandas as pa
 from pandera.extensions import register_check_method
 
 from tipstats.errors import DataValidationError, failures_from_schema_errors
+from tipstats.facts import LATEST_SOURCE_DATE
 
-# Facts used by several models live here, once. Both dates are stated in the UNTC record of the
-# Protocol (data/raw/treaty/XVIII-12-a.en.xml: "New York, 15 November 2000"; "Entry into force 25 December
-# 2003"); tests/test_core.py checks them against that file.
-TIP_PROTOCOL_ADOPTED = pd.Timestamp("2000-11-15")
-TIP_PROTOCOL_IN_FORCE = pd.Timestamp("2003-12-25")
-# Latest plausible date of any event in the sources (their newest pages date from 2026).
-LATEST_SOURCE_DATE = pd.Timestamp("2026-12-31")
 ISO3_PATTERN = r"^[A-Z]{3}$"
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 ISO_PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"

@@ -14,9 +14,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from tipstats.facts import SUPPRESSED_FLAG, TIP_PROTOCOL_ADOPTED
 from tipstats.schemas.base import (
     ISO3_PATTERN,
-    TIP_PROTOCOL_ADOPTED,
     ProcessedModel,
     RawModel,
     all_per_cell,
@@ -41,8 +41,6 @@ SEXES = ["Total", "Female", "Male", "Other", "Unknown"]
 AGES = ["Total", "0 to 17 years", "18 years or over", "Unknown"]
 # A count as dataUNODC writes it: "<5" (suppressed), plain digits, or digits with thousands separators.
 COUNT_TEXT_PATTERN = r"^(<5|[0-9]+|[0-9]{1,3}(,[0-9]{3})+)$"
-SUPPRESSED_TEXT = "<5"
-SUPPRESSED_FLAG = "suppressed_lt5"
 
 QUARANTINE_REASONS = [
     "questionnaire_code",

@@ -7,10 +7,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from tipstats.facts import LATEST_SOURCE_DATE, TIP_PROTOCOL_ADOPTED
 from tipstats.schemas.base import (
     ISO3_PATTERN,
-    LATEST_SOURCE_DATE,
-    TIP_PROTOCOL_ADOPTED,
     ProcessedModel,
     RawModel,
     field,

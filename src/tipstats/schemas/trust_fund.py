@@ -7,7 +7,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from tipstats.schemas.base import LATEST_SOURCE_DATE, ProcessedModel, RawModel, field, raw_period_field
+from tipstats.facts import LATEST_SOURCE_DATE
+from tipstats.schemas.base import ProcessedModel, RawModel, field, raw_period_field
 
 # The fund was set up in 2010 (General Assembly resolution 64/293); the newest page is a 2026 call.
 EARLIEST_DATE = pd.Timestamp("2010-01-01")
