@@ -14,7 +14,7 @@ TIPSTATS := $(VENV)/bin/tipstats
 SRC := $(shell find src/tipstats -name '*.py' -o -name '*.mplstyle' | sort)
 # What the processed data depend on: the data layer only (a figure change does not rebuild data).
 DATA_SRC := $(shell find src/tipstats/pipeline src/tipstats/schemas -name '*.py' | sort) \
-	$(addprefix src/tipstats/,__init__.py countries.py datasets.py errors.py io.py metadata.py paths.py raw.py sources.py)
+	$(addprefix src/tipstats/,__init__.py countries.py datasets.py errors.py facts.py io.py metadata.py paths.py raw.py sources.py)
 RAW := $(shell find data/raw -type f | sort)
 REFERENCE := $(wildcard data/reference/*.csv)
 PROCESSED := data/processed/datapackage.json

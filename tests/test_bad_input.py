@@ -35,7 +35,6 @@ import pytest
 from tipstats.cli import main
 from tipstats.facts import LATEST_SOURCE_DATE
 from tipstats.paths import RAW_DIR, REFERENCE_DIR
-from tipstats.pipeline import reuse_unchanged_topics
 from tipstats.raw import RAW_MODELS, raw_model
 
 # -- the registry, read independently of tipstats ------------------------------------------------
@@ -585,16 +584,47 @@ def test_corruption_helpers_change_what_they_say():
     assert data == b"a,b,c\n1,x,2000\n2\xe9,y,2001\n" and expect == Expect(3, "a")
 
 
+def reported(exc) -> str:
+    """The failures as the CLI prints them."""
+    from tipstats.cli import _print_failures
+
+    stream = io.StringIO()
+    _print_failures(exc, stream=stream)
+    return stream.getvalue()
+
+
 @pytest.mark.parametrize(("source_id", "corruption"), cases())
-def test_bad_input_fails_clearly_and_changes_nothing(tmp_path, previous_output, source_id, corruption):
+def test_bad_input_is_reported_with_file_row_column_and_value(tmp_path, real_build, source_id, corruption):
+    """Every corruption of every raw CSV, validated and built as `tipstats build` does; only the subjects
+    the corrupted file reaches are rebuilt (the others are the session's real build)."""
     data, expect = corrupt(source_id, corruption)
     raw_path = RAW_CSVS[source_id]
     assert data != (RAW_DIR / raw_path).read_bytes()
     raw = raw_folder(tmp_path / "raw", {raw_path: data})
+    exc = real_build.rebuild_with(raw, source_id)
+    assert exc is not None, f"{source_id}: {corruption} passed the build"
+    assert_reported(reported(exc), str(raw / raw_path), expect)
+
+
+def one_case_per_corruption() -> list:
+    first: dict[str, object] = {}
+    for param in cases():
+        first.setdefault(param.values[1], param)
+    return list(first.values())
+
+
+@pytest.mark.parametrize(("source_id", "corruption"), one_case_per_corruption())
+def test_bad_input_through_the_cli_fails_clearly_and_changes_nothing(
+    tmp_path, previous_output, source_id, corruption
+):
+    """Each kind of corruption once through the whole command: exit 1, the file, row, column and value
+    named, no traceback, the previous output untouched and no staging folder left."""
+    data, expect = corrupt(source_id, corruption)
+    raw_path = RAW_CSVS[source_id]
+    raw = raw_folder(tmp_path / "raw", {raw_path: data})
     before = snapshot(previous_output)
 
-    with reuse_unchanged_topics():  # topics the corrupted file does not reach are not rebuilt
-        code, out, err = run_cli("build", "--raw-dir", raw, "--out-dir", previous_output)
+    code, out, err = run_cli("build", "--raw-dir", raw, "--out-dir", previous_output)
 
     assert code == 1, f"exit {code}\n{out}\n{err}"
     assert "Traceback" not in err
@@ -610,20 +640,28 @@ def test_bad_input_fails_clearly_and_changes_nothing(tmp_path, previous_output, 
         ("tip_evidence", "unknown_country"),
         ("wb_population", "population_zero"),
         ("kelley_panel", "duplicate_key"),
+        ("glotip_text_figures", "shares_not_100"),
     ],
 )
-def test_reusing_unchanged_topics_changes_no_message(tmp_path, source_id, corruption):
-    """The suite's shortcut (topics whose inputs did not change are reused) reports exactly what a full
-    build reports."""
+def test_rebuilding_only_the_subjects_a_file_reaches_reports_what_the_cli_reports(
+    tmp_path, real_build, source_id, corruption
+):
+    """The suite's shortcut (subjects the corrupted file does not reach are not rebuilt) gives exactly the
+    failures of a full `tipstats build`."""
     data, _ = corrupt(source_id, corruption)
-    messages = []
-    for reuse in (False, True, True):
-        case = tmp_path / f"case{len(messages)}"
-        raw = raw_folder(case / "raw", {RAW_CSVS[source_id]: data})
-        with reuse_unchanged_topics() if reuse else contextlib.nullcontext():
-            code, _, err = run_cli("build", "--raw-dir", raw, "--out-dir", case / "out")
-        messages.append((code, err.replace(str(case), "CASE")))
-    assert messages[0][0] == 1 and messages[1] == messages[0] and messages[2] == messages[0]
+    raw = raw_folder(tmp_path / "raw", {RAW_CSVS[source_id]: data})
+    code, _, err = run_cli("build", "--raw-dir", raw, "--out-dir", tmp_path / "out")
+    assert code == 1
+    assert err.startswith(reported(real_build.rebuild_with(raw, source_id)))
+
+
+def test_the_subjects_a_file_reaches_follow_the_datasets_they_read(real_build):
+    """The shortcut's map of reads, checked on facts of the pipeline: population feeds convictions,
+    the dataUNODC table feeds the tidy table and, through it, shares and convictions."""
+    assert {"population", "convictions"} <= set(real_build.affected_subjects("wb_population"))
+    glotip = real_build.affected_subjects("glotip_2025")
+    assert {"glotip", "victims", "convictions"} <= set(glotip)
+    assert "treaty" not in real_build.affected_subjects("unvtf_figures")
 
 
 # two cases through the real console script: exit code and no traceback, without and with --debug

@@ -12,31 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tipstats.datasets import DATASETS
-from tipstats.paths import RAW_DIR, REFERENCE_DIR
-from tipstats.pipeline import BuildContext
-from tipstats.pipeline import glotip as gb
-from tipstats.schemas import glotip as gs
+from tipstats.paths import RAW_DIR
+from tipstats.pipeline import convictions as cb
+from tipstats.schemas import convictions as cs
 from tipstats.schemas.base import validate
-from tipstats.sources import read_registry
 
 RAW_2025 = Path(RAW_DIR) / "glotip" / "data_glotip_2025-04-14.csv"
 SHORT = {"Persons prosecuted": "prosecuted", "Persons convicted": "convicted"}
-
-
-@pytest.fixture(scope="module")
-def built() -> dict[str, pd.DataFrame]:
-    from tipstats.pipeline import countries, population
-
-    ctx = BuildContext(Path(RAW_DIR), Path(REFERENCE_DIR), read_registry(REFERENCE_DIR))
-    ctx.outputs.update(countries.build(ctx))
-    ctx.outputs.update(population.build(ctx))
-    out = gb.build(ctx)
-    return {
-        "convictions": validate(DATASETS["convictions"].model_class(), out["convictions"], "convictions"),
-        "countries": ctx.outputs["countries"],
-        "population": ctx.outputs["population"],
-    }
 
 
 @pytest.fixture(scope="module")
@@ -94,14 +76,14 @@ def test_countries_without_population_are_named_in_caveat(built):
     conv = built["convictions"]
     missing = sorted(set(conv.loc[conv["population"].isna(), "iso3"]))
     names = built["countries"].set_index("iso3").loc[missing, "name"]
-    caveat = " ".join(gs.Convictions.Config.metadata["caveats"])
+    caveat = " ".join(cs.Convictions.Config.metadata["caveats"])
     assert missing == ["COK", "VAT"]
     assert "Cook Islands" in names["COK"] and "Cook Islands" in caveat
     assert names["VAT"] == "Holy See" and "Holy See" in caveat
 
 
 def test_coverage_numbers_in_caveat(raw_totals):
-    caveat = " ".join(gs.Convictions.Config.metadata["caveats"])
+    caveat = " ".join(cs.Convictions.Config.metadata["caveats"])
     stats = {}
     for short in ("convicted", "prosecuted"):
         for year in (2003, 2007, 2018, 2022):
@@ -144,11 +126,11 @@ def test_convictions_unit_on_hand_made_frame():
         }
     )
     population = pd.DataFrame({"iso3": ["AAA", "BBB"], "year": [2019, 2019], "population": [200_000, 1_000]})
-    out = gb.convictions_from_glotip(glotip, population).set_index("iso3")
+    out = cb.convictions_from_glotip(glotip, population).set_index("iso3")
     assert out.at["AAA", "convicted_per_100k"] == pytest.approx(2.0)
     assert out.at["BBB", "convicted_flag"] == "suppressed_lt5" and pd.isna(
         out.at["BBB", "convicted_per_100k"]
     )
     assert out.at["CCC", "population"] is pd.NA and pd.isna(out.at["CCC", "population_source_id"])
     assert out.at["AAA", "persons_prosecuted"] == 10 and out.at["BBB", "persons_prosecuted"] is pd.NA
-    validate(gs.Convictions, out.reset_index(), "hand-made")
+    validate(cs.Convictions, out.reset_index(), "hand-made")

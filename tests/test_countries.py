@@ -7,7 +7,6 @@ or stated by the source READMEs.
 from __future__ import annotations
 
 import csv
-import importlib
 import re
 from collections import defaultdict
 
@@ -15,13 +14,9 @@ import pandas as pd
 import pytest
 
 from tipstats.countries import name_to_iso3
-from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError
 from tipstats.paths import RAW_DIR, REFERENCE_DIR
-from tipstats.pipeline import BuildContext
 from tipstats.pipeline import countries as bc
-from tipstats.schemas.base import validate
-from tipstats.sources import read_registry
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 
@@ -34,15 +29,6 @@ def rows(relative: str) -> list[dict[str, str]]:
 def reference_rows(name: str) -> list[dict[str, str]]:
     with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def built():
-    ctx = BuildContext(RAW_DIR, REFERENCE_DIR, read_registry())
-    for topic in ("countries", "population"):
-        for name, frame in importlib.import_module(f"tipstats.pipeline.{topic}").build(ctx).items():
-            ctx.outputs[name] = validate(DATASETS[name].model_class(), frame, name)
-    return ctx.outputs
 
 
 @pytest.fixture(scope="module")

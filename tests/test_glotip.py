@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 
 from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError
-from tipstats.paths import RAW_DIR, REFERENCE_DIR
-from tipstats.pipeline import BuildContext
+from tipstats.paths import RAW_DIR
 from tipstats.pipeline import glotip as gb
+from tipstats.pipeline import victims as vb
 from tipstats.schemas import glotip as gs
+from tipstats.schemas import victims as sv
 from tipstats.schemas.base import validate
-from tipstats.sources import read_registry
 
 RAW_FILES = {
     "2025-04-14": Path(RAW_DIR) / "glotip" / "data_glotip_2025-04-14.csv",
@@ -44,20 +44,6 @@ def read_rows(path: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def raw_rows() -> dict[str, list[dict]]:
     return {release: read_rows(path) for release, path in RAW_FILES.items()}
-
-
-@pytest.fixture(scope="module")
-def built() -> dict[str, pd.DataFrame]:
-    """The real build of this topic, after the real countries and population builders."""
-    from tipstats.pipeline import countries, population
-
-    ctx = BuildContext(Path(RAW_DIR), Path(REFERENCE_DIR), read_registry(REFERENCE_DIR))
-    ctx.outputs.update(countries.build(ctx))
-    ctx.outputs.update(population.build(ctx))
-    out = gb.build(ctx)
-    assert set(out) == {"glotip", "glotip_quarantine", "victim_shares", "exploitation_shares", "convictions"}
-    validated = {name: validate(DATASETS[name].model_class(), frame, name) for name, frame in out.items()}
-    return {**validated, "countries": ctx.outputs["countries"], "population": ctx.outputs["population"]}
 
 
 # -- parse_counts ---------------------------------------------------------------------------------
@@ -284,7 +270,7 @@ def test_tidy_questionnaire_rows_go_to_quarantine_with_their_text():
     ],
 )
 def test_parse_share(value, quote, expected):
-    assert gb.parse_share(value, quote) == expected
+    assert vb.parse_share(value, quote) == expected
 
 
 def figures_frame(rows: list[dict]) -> pd.DataFrame:
@@ -303,12 +289,12 @@ def figures_frame(rows: list[dict]) -> pd.DataFrame:
 
 def test_published_shares_unknown_share_quantity_is_an_error():
     with pytest.raises(DataValidationError) as err:
-        gb.published_shares(figures_frame([{"quantity": "share of detected victims: grandparents"}]))
+        vb.published_shares(figures_frame([{"quantity": "share of detected victims: grandparents"}]))
     assert err.value.failures[0].value == "share of detected victims: grandparents"
 
 
 def test_published_shares_keep_conflicts_and_words():
-    victims, forms = gb.published_shares(
+    victims, forms = vb.published_shares(
         figures_frame(
             [
                 {"figure_id": "g18_a", "quantity": "share of detected victims by form: forced labour",
@@ -353,11 +339,11 @@ def test_partition_sum_check_groups_by_set():
         for g, s in zip(four, [None, 1, 1, 1], strict=True)
     ]
     frame = shares_frame(ok_set + bad_set + incomplete + with_words)
-    ok = gs.partition_sum_ok(frame, "group", gs.VICTIM_PARTITIONS)
+    ok = sv.partition_sum_ok(frame, "group", sv.VICTIM_PARTITIONS)
     assert ok.tolist() == [True] * 4 + [False] * 4 + [True] * 6
     computed = shares_frame([{"basis": "computed", "group": g, "share": 25.0} for g in four])
     computed.loc[0, "share"] = 25.00001
-    assert not gs.partition_sum_ok(computed, "group", gs.VICTIM_PARTITIONS).any()
+    assert not sv.partition_sum_ok(computed, "group", sv.VICTIM_PARTITIONS).any()
 
 
 def test_share_model_rejects_a_set_that_does_not_add_up(built):
@@ -365,7 +351,7 @@ def test_share_model_rejects_a_set_that_does_not_add_up(built):
     row = shares.index[(shares["basis"] == "computed")][0]
     shares.loc[row, "share"] += 0.5
     with pytest.raises(DataValidationError) as err:
-        validate(gs.VictimShares, shares, "victim_shares")
+        validate(sv.VictimShares, shares, "victim_shares")
     assert any("add up to 100" in f.check for f in err.value.failures)
 
 
@@ -612,7 +598,7 @@ def test_computed_exploitation_shares_match_independent_count(built, raw_rows):
         assert row.share == pytest.approx(100 * e[row.form] / total, abs=1e-9)
     # stated in the caveats: one country in 2003 and 2004
     assert expected[2003]["n"] == expected[2004]["n"] == 1
-    assert "one country in 2003 and 2004" in " ".join(gs.ExploitationShares.Config.metadata["caveats"])
+    assert "one country in 2003 and 2004" in " ".join(sv.ExploitationShares.Config.metadata["caveats"])
 
 
 def test_published_shares_cover_every_share_figure(built):

@@ -9,15 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError
-from tipstats.pipeline import BuildContext
-from tipstats.pipeline import countries as countries_builder
 from tipstats.pipeline import legislation as leg
 from tipstats.raw import raw_model
 from tipstats.schemas.base import validate
 from tipstats.schemas.legislation import Legislation, LegislationCounts, LegislationPanel
-from tipstats.sources import read_registry
 
 KELLEY = "kelley_full_criminalisation"
 EVIDENCE = "us_tip_report_law"
@@ -25,15 +21,6 @@ EVIDENCE = "us_tip_report_law"
 
 def read(raw_dir, path) -> pd.DataFrame:
     return pd.read_csv(raw_dir / path, dtype=str, keep_default_na=False, na_values=[""])
-
-
-@pytest.fixture(scope="module")
-def built(raw_dir, reference_dir):
-    ctx = BuildContext(raw_dir, reference_dir, read_registry(reference_dir))
-    for name, frame in countries_builder.build(ctx).items():
-        ctx.outputs[name] = validate(DATASETS[name].model_class(), frame, name)
-    out = leg.build(ctx)
-    return {name: validate(DATASETS[name].model_class(), frame, name) for name, frame in out.items()}
 
 
 @pytest.fixture(scope="module")

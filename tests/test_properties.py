@@ -20,14 +20,9 @@ from hypothesis import strategies as st
 
 from tipstats.errors import DataValidationError
 from tipstats.facts import SUPPRESSED_FLAG
-from tipstats.pipeline.glotip import (
-    CONVICTION_INDICATORS,
-    MAIN_RELEASE,
-    computed_victim_shares,
-    convictions_from_glotip,
-    parse_counts,
-    parse_share,
-)
+from tipstats.pipeline.convictions import CONVICTION_INDICATORS, convictions_from_glotip
+from tipstats.pipeline.glotip import MAIN_RELEASE, parse_counts
+from tipstats.pipeline.victims import computed_victim_shares, parse_share
 from tipstats.schemas.glotip import COUNT_TEXT_PATTERN
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,19 +8,15 @@ hand-made inputs.
 from __future__ import annotations
 
 import csv
-import importlib
 
 import pandas as pd
 import pytest
 
-from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError
-from tipstats.paths import RAW_DIR, REFERENCE_DIR
-from tipstats.pipeline import BuildContext
+from tipstats.paths import RAW_DIR
 from tipstats.pipeline import treaty as bt
 from tipstats.schemas.base import validate
 from tipstats.schemas.treaty import PartyCounts, TreatyEvents
-from tipstats.sources import read_registry
 from tipstats.treaty import known_vs_official, parties_as_of, party_count_as_of, party_count_range, party_rows
 
 TIP = "treaty/tip_protocol_participants.csv"
@@ -31,15 +27,6 @@ EVIDENCE_R2 = "treaty/tip_protocol_post2017_evidence_five_states.csv"
 def rows(relative: str) -> list[dict[str, str]]:
     with (RAW_DIR / relative).open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def built():
-    ctx = BuildContext(RAW_DIR, REFERENCE_DIR, read_registry())
-    for topic in ("countries", "population", "treaty"):
-        for name, frame in importlib.import_module(f"tipstats.pipeline.{topic}").build(ctx).items():
-            ctx.outputs[name] = validate(DATASETS[name].model_class(), frame, name)
-    return ctx.outputs
 
 
 @pytest.fixture(scope="module")

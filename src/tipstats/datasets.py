@@ -1,4 +1,4 @@
-"""The dataset registry: every public dataset, its topic (builder module) and its pandera model.
+"""The dataset registry: every public dataset, its subject (builder module) and its pandera model.
 
 Titles, descriptions and caveats live on the model itself (``Config.title``,
 ``Config.description``, ``Config.metadata``), so each fact is written once.
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Dataset:
     name: str
-    topic: str  # tipstats.pipeline.<topic> builds it; tipstats.schemas.<topic> holds its model
-    model: str  # class name in tipstats.schemas.<topic>
+    subject: str  # tipstats.pipeline.<subject> builds it; tipstats.schemas.<subject> holds its model
+    model: str  # class name in tipstats.schemas.<subject>
 
     @property
     def filename(self) -> str:
@@ -23,11 +23,21 @@ class Dataset:
     def model_class(self):
         import importlib
 
-        return getattr(importlib.import_module(f"tipstats.schemas.{self.topic}"), self.model)
+        return getattr(importlib.import_module(f"tipstats.schemas.{self.subject}"), self.model)
 
 
-# Build order: a topic may use the outputs of the topics before it.
-TOPICS = ("countries", "population", "treaty", "legislation", "glotip", "trust_fund", "sources")
+# Build order: a subject may use the outputs of the subjects before it.
+SUBJECTS = (
+    "countries",
+    "population",
+    "treaty",
+    "legislation",
+    "glotip",
+    "victims",
+    "convictions",
+    "trust_fund",
+    "sources",
+)
 
 DATASETS: dict[str, Dataset] = {
     d.name: d
@@ -42,9 +52,9 @@ DATASETS: dict[str, Dataset] = {
         Dataset("legislation_counts", "legislation", "LegislationCounts"),
         Dataset("glotip", "glotip", "Glotip"),
         Dataset("glotip_quarantine", "glotip", "GlotipQuarantine"),
-        Dataset("victim_shares", "glotip", "VictimShares"),
-        Dataset("exploitation_shares", "glotip", "ExploitationShares"),
-        Dataset("convictions", "glotip", "Convictions"),
+        Dataset("victim_shares", "victims", "VictimShares"),
+        Dataset("exploitation_shares", "victims", "ExploitationShares"),
+        Dataset("convictions", "convictions", "Convictions"),
         Dataset("trust_fund", "trust_fund", "TrustFund"),
         Dataset("sources", "sources", "Sources"),
     ]

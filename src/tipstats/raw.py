@@ -1,14 +1,12 @@
 """Raw inputs: which pandera model each raw file must satisfy, and reading them as text.
 
 The file paths come from the sources registry (``data/reference/sources.csv``,
-column ``raw_path``); the models live beside the processed ones in ``schemas/<topic>.py``.
+column ``raw_path``); the models live beside the processed ones in ``schemas/<subject>.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +15,7 @@ from tipstats.errors import DataValidationError, Failure
 from tipstats.io import parse_raw_csv
 from tipstats.schemas.base import validate
 
-# source_id -> "topic:ModelName"
+# source_id -> "subject:ModelName"
 RAW_MODELS: dict[str, str] = {
     "untc_tip_2018": "treaty:RawParticipants",
     "untc_som_2018": "treaty:RawParticipants",
@@ -32,65 +30,29 @@ RAW_MODELS: dict[str, str] = {
     "legislation_evidence_2014_2021": "legislation:RawLegislationEvidence",
     "glotip_2025": "glotip:RawGlotip",
     "glotip_2023": "glotip:RawGlotip",
-    "glotip_text_figures": "glotip:RawTextFigures",
-    "us_tip_law_enforcement": "glotip:RawUsTipLawEnforcement",
-    "us_tip_law_enforcement_2022_2023": "glotip:RawUsTipLawEnforcementQuoted",
+    "glotip_text_figures": "victims:RawTextFigures",
+    "us_tip_law_enforcement": "convictions:RawUsTipLawEnforcement",
+    "us_tip_law_enforcement_2022_2023": "convictions:RawUsTipLawEnforcementQuoted",
     "wb_population": "population:RawPopulation",
     "unvtf_figures": "trust_fund:RawTrustFund",
 }
 
 
 def raw_model(source_id: str):
-    topic, name = RAW_MODELS[source_id].split(":")
-    return getattr(importlib.import_module(f"tipstats.schemas.{topic}"), name)
-
-
-# Validated raw frames of this process, keyed by (source_id, model, sha256 of the bytes): a file
-# whose bytes did not change is parsed and validated once per process, however many builds
-# read it (the test suite builds many times; one `tipstats build` reads each file once anyway).
-# Only frames that validated are kept; failures carry the file's path, so they are recomputed.
-_CACHE: OrderedDict[tuple[str, str, str], pd.DataFrame] = OrderedDict()
-CACHE_SIZE = 48
-
-
-_SHA: dict[tuple[int, int, int, int], str] = {}
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes, remembered per (device, inode, size, modification time) in this process."""
-    st = Path(path).stat()
-    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-    if key not in _SHA:
-        _SHA[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return _SHA[key]
-
-
-def clear_cache() -> None:
-    """Forget every validated raw frame (the next read parses and validates again)."""
-    _CACHE.clear()
-    _SHA.clear()
+    subject, name = RAW_MODELS[source_id].split(":")
+    return getattr(importlib.import_module(f"tipstats.schemas.{subject}"), name)
 
 
 def read_raw(raw_dir: Path, source_id: str, raw_path: str) -> pd.DataFrame:
     """Read one raw CSV as text and validate it against its raw model (all failures at once).
 
-    Returns a fresh copy: callers may change it freely.
+    The build context keeps what this returns, so each file is read once per build.
     """
     path = Path(raw_dir) / raw_path
     label = str(path)
     if not path.is_file():
         raise DataValidationError([Failure(label, None, None, "file exists", str(path), kind="parse")])
-    data = path.read_bytes()
-    key = (source_id, RAW_MODELS[source_id], hashlib.sha256(data).hexdigest())
-    frame = _CACHE.get(key)
-    if frame is None:
-        frame = validate(raw_model(source_id), parse_raw_csv(data, label), label)
-        _CACHE[key] = frame
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    else:
-        _CACHE.move_to_end(key)
-    return frame.copy()
+    return validate(raw_model(source_id), parse_raw_csv(path.read_bytes(), label), label)
 
 
 def read_text(raw_dir: Path, raw_path: str) -> str:

@@ -1,39 +1,28 @@
-"""Build the GLOTIP datasets: ``glotip``, ``glotip_quarantine``, ``victim_shares``, ``exploitation_shares``
-and ``convictions``.
+"""Build the GLOTIP tidy table, ``glotip``, and the rows set aside, ``glotip_quarantine``.
 
-Load: both dataUNODC releases, the GLOTIP text figures, ``countries`` and ``population``.
+Load: both dataUNODC releases and ``countries``.
 Process: pure functions below (each takes and returns DataFrames, vectorised):
 
 * :func:`parse_counts` reads dataUNODC count text ('<5', '1,192', '37').
 * :func:`questionnaire_code_mask` finds the corrupted rows by rule.
 * :func:`tidy_release` splits one release into kept rows and quarantined rows, resolving duplicate keys.
-* :func:`published_shares`, :func:`computed_victim_shares`, :func:`computed_exploitation_shares`.
-* :func:`convictions_from_glotip`.
-Save: ``build(ctx)`` returns the five frames; ``tipstats.pipeline`` validates and writes them.
+Save: ``build(ctx)`` returns the two frames; ``tipstats.pipeline`` validates and writes them. The share and
+convictions builders (``pipeline/victims.py``, ``pipeline/convictions.py``) read ``glotip`` from here.
 """
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pandas as pd
 
 from tipstats.errors import DataValidationError, Failure, row_number
 from tipstats.facts import SUPPRESSED_FLAG, SUPPRESSED_TEXT
-from tipstats.schemas.glotip import (
-    RELEASES,
-    SHARE_UNITS,
-    classify_share,
-    page_url,
-    parse_share,
-)
+from tipstats.schemas.glotip import RELEASES
 
 SOURCE_IDS = {"2025-04-14": "glotip_2025", "2023-05-30": "glotip_2023"}
 assert SOURCE_IDS == RELEASES
 MAIN_RELEASE = "2025-04-14"
 NON_COUNTRY_FILE = "glotip_non_country_codes.csv"
-TEXT_FIGURES = "glotip_text_figures"
 
 RAW_TO_QUARANTINE = {
     "Iso3_code": "iso3_code",
@@ -358,312 +347,6 @@ def glotip_from_raw(
     return glotip.reset_index(drop=True), quarantine.reset_index(drop=True)
 
 
-# -- published shares -----------------------------------------------------------------------------
-
-
-def _year_of(period: pd.Series) -> pd.Series:
-    """The data year where the period is one year ('2018', '2014 (or most recent; ...)'); else missing."""
-    m = period.str.extract(r"^(\d{4})(?:\s*\(or most recent[^)]*\))?$", expand=False)
-    return m.astype("Int64")
-
-
-def published_shares(figures: pd.DataFrame, label: str = TEXT_FIGURES) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(victim_shares, exploitation_shares) rows with basis 'published' from the GLOTIP text figures.
-
-    A row whose quantity reads like a share of victims but maps to no known group or form is an error,
-    so that no quoted share is silently dropped.
-    """
-    out = {"group": [], "form": []}
-    failures: list[Failure] = []
-    for i, row in enumerate(figures.itertuples(index=False)):  # 136 rows: small
-        quantity = row.quantity.strip()
-        kind, among, member = classify_share(quantity)
-        if among is None:
-            if re.match(r"share (?:of detected|by form)", quantity):
-                failures.append(
-                    Failure(label, row_number(i), "quantity", "known share quantity", quantity, "rule")
-                )
-            continue
-        if member is None:
-            failures.append(
-                Failure(label, row_number(i), "quantity", "known group or form", quantity, "rule")
-            )
-            continue
-        if row.unit not in SHARE_UNITS:
-            failures.append(Failure(label, row_number(i), "unit", "percent or text", row.unit, "rule"))
-            continue
-        share, qualifier, remark = parse_share(row.value, row.quote)
-        url = page_url(row.source_url)
-        note = f"quantity as given: {quantity}"
-        if remark:
-            note += f"; value remark: {remark}"
-        if url is None:
-            note += f"; page: {row.source_url}"
-        out[kind].append(
-            {
-                "basis": "published",
-                "edition": row.edition,
-                "year": pd.NA,
-                "year_or_period": row.year_or_period,
-                "among": among,
-                kind: member,
-                "share": share,
-                "qualifier": qualifier,
-                "value_as_given": row.value,
-                "n_countries": pd.NA,
-                "n_victims": pd.NA,
-                "release": None,
-                "figure_id": row.figure_id,
-                "source_id": TEXT_FIGURES,
-                "source_url": url,
-                "note": note,
-            }
-        )
-    if failures:
-        raise DataValidationError(failures)
-    frames = []
-    for kind in ("group", "form"):
-        frame = pd.DataFrame(out[kind], columns=_share_columns(kind))
-        frame["year"] = _year_of(frame["year_or_period"].astype("str"))
-        frame["share"] = frame["share"].astype("float64")
-        frames.append(_note_conflicts(frame, kind))
-    return frames[0], frames[1]
-
-
-def _share_columns(member: str) -> list[str]:
-    return [
-        "basis",
-        "edition",
-        "year",
-        "year_or_period",
-        "among",
-        member,
-        "share",
-        "qualifier",
-        "value_as_given",
-        "n_countries",
-        "n_victims",
-        "release",
-        "figure_id",
-        "source_id",
-        "source_url",
-        "note",
-    ]
-
-
-def _note_conflicts(frame: pd.DataFrame, member: str) -> pd.DataFrame:
-    """Append to ``note`` the other quotations of the same edition, period, among and group/form."""
-    if frame.empty:
-        return frame
-    key = ["edition", "year_or_period", "among", member]
-    frame = frame.copy()
-    shares = frame.groupby(key, dropna=False)["share"].transform("nunique")
-    texts = frame.groupby(key, dropna=False)["value_as_given"].transform("nunique")
-    listing = (
-        frame.assign(q=frame["figure_id"] + " ('" + frame["value_as_given"] + "')")
-        .groupby(key, dropna=False)["q"]
-        .transform("; ".join)
-    )
-    some_words = frame["share"].isna().groupby([frame[k] for k in key], dropna=False).transform("any")
-    conflict = (shares > 1) | ((texts > 1) & some_words)
-    wording = (texts > 1) & ~conflict
-    frame.loc[conflict, "note"] += "; conflicting quotations kept, none preferred: " + listing[conflict]
-    frame.loc[wording, "note"] += "; quoted with different wording: " + listing[wording]
-    return frame
-
-
-# -- computed shares ------------------------------------------------------------------------------
-
-SEX_AGE_GROUPS = {
-    ("Female", ADULT): "women",
-    ("Female", CHILD): "girls",
-    ("Male", ADULT): "men",
-    ("Male", CHILD): "boys",
-}
-FORM_OF_CATEGORY = {
-    "Sexual exploitation": "sexual_exploitation",
-    "Forced labour": "forced_labour",
-    OTHER_FORMS: "other_forms",
-}
-
-
-def _computed_rows(cells: pd.DataFrame, member: str, members: list[str], definition: str) -> pd.DataFrame:
-    """Shares per year from one row per (iso3, year, member) with columns n_rows, n_numeric, total.
-
-    A country-year enters when every member has at least one row and every row is numeric. No cells (a
-    release or a selection without any) give no rows.
-    """
-    if cells.empty:
-        return _computed_frame([], member)
-    wide = cells.pivot_table(
-        index=["iso3", "year"],
-        columns=member,
-        values=["n_rows", "n_numeric", "total"],
-        aggfunc="sum",
-        fill_value=0,
-    )
-    n_rows = wide["n_rows"].reindex(columns=members, fill_value=0)
-    n_numeric = wide["n_numeric"].reindex(columns=members, fill_value=0)
-    total = wide["total"].reindex(columns=members, fill_value=0)
-    complete = (n_rows > 0).all(axis=1)
-    numeric = (n_rows == n_numeric).all(axis=1)
-    eligible = complete & numeric
-    years = wide.index.get_level_values("year")
-    per_year = pd.DataFrame(
-        {
-            "n_countries": eligible.groupby(years).sum(),
-            "left_suppressed": (complete & ~numeric).groupby(years).sum(),
-            "left_incomplete": (~complete).groupby(years).sum(),
-        }
-    )
-    sums = total[eligible].groupby(years[eligible.to_numpy()]).sum()
-    rows = []
-    for year, counts in sums.iterrows():
-        denominator = int(counts.sum())
-        if denominator == 0:
-            continue
-        stats = per_year.loc[year]
-        note = (
-            f"{definition}; countries with every cell numeric: {int(stats['n_countries'])}; left out: "
-            f"{int(stats['left_suppressed'])} with a '<5' cell, {int(stats['left_incomplete'])} with a missing cell"
-        )
-        for name in members:
-            rows.append(
-                {
-                    "basis": "computed",
-                    "edition": None,
-                    "year": int(year),
-                    "year_or_period": str(int(year)),
-                    "among": "all",
-                    member: name,
-                    "share": 100.0 * int(counts[name]) / denominator,
-                    "qualifier": None,
-                    "value_as_given": None,
-                    "n_countries": int(stats["n_countries"]),
-                    "n_victims": int(counts[name]),
-                    "release": MAIN_RELEASE,
-                    "figure_id": None,
-                    "source_id": SOURCE_IDS[MAIN_RELEASE],
-                    "source_url": None,
-                    "note": note,
-                }
-            )
-    return _computed_frame(rows, member)
-
-
-def _computed_frame(rows: list[dict], member: str) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=_share_columns(member))
-    for column in ("year", "n_countries", "n_victims"):
-        frame[column] = frame[column].astype("Int64")
-    frame["share"] = frame["share"].astype("float64")
-    return frame
-
-
-def _cell_stats(rows: pd.DataFrame, member: str) -> pd.DataFrame:
-    return (
-        rows.assign(numeric=rows["value"].notna(), v=rows["value"].fillna(0).astype("int64"))
-        .groupby(["iso3", "year", member])
-        .agg(n_rows=("numeric", "size"), n_numeric=("numeric", "sum"), total=("v", "sum"))
-        .reset_index()
-    )
-
-
-def computed_victim_shares(glotip: pd.DataFrame, release: str = MAIN_RELEASE) -> pd.DataFrame:
-    """Per year: women, girls, men and boys as shares of detected victims, over the countries whose four
-    Sex x Age cells (Dimension 'Total') are all present and numeric that year."""
-    g = glotip[
-        (glotip["release"] == release)
-        & (glotip["indicator"] == DETECTED)
-        & (glotip["dimension"] == "Total")
-        & (glotip["category"] == "Total")
-        & glotip["sex"].isin(["Female", "Male"])
-        & glotip["age"].isin([CHILD, ADULT])
-    ]
-    if (g["duplicate_seq"] > 1).any():
-        raise ValueError("Sex x Age victim cells are not unique")
-    g = g.assign(
-        group=(g["sex"] + "|" + g["age"]).map({f"{s}|{a}": v for (s, a), v in SEX_AGE_GROUPS.items()})
-    )
-    definition = "Detected trafficking victims, Dimension Total: Female/Male x 0 to 17 / 18 years or over"
-    return _computed_rows(_cell_stats(g, "group"), "group", ["women", "girls", "men", "boys"], definition)
-
-
-def computed_exploitation_shares(glotip: pd.DataFrame, release: str = MAIN_RELEASE) -> pd.DataFrame:
-    """Per year: sexual exploitation, forced labour and other forms as shares of detected victims, over the
-    countries with all three forms present and numeric (other forms: the sum of all its rows)."""
-    f = glotip[
-        (glotip["release"] == release)
-        & (glotip["indicator"] == DETECTED)
-        & (glotip["dimension"] == "by form of exploitation")
-        & (glotip["sex"] == "Total")
-        & (glotip["age"] == "Total")
-        & glotip["category"].isin(list(FORM_OF_CATEGORY))
-    ]
-    single = f["category"] != OTHER_FORMS
-    if (f.loc[single, "duplicate_seq"] > 1).any():
-        raise ValueError("sexual exploitation / forced labour rows are not unique per country-year")
-    f = f.assign(form=f["category"].map(FORM_OF_CATEGORY))
-    definition = (
-        "Detected trafficking victims by form of exploitation, Sex and Age Total; other_forms = sum of the "
-        "'Other forms of exploitation' rows"
-    )
-    members = ["sexual_exploitation", "forced_labour", "other_forms"]
-    return _computed_rows(_cell_stats(f, "form"), "form", members, definition)
-
-
-# -- convictions ----------------------------------------------------------------------------------
-
-CONVICTION_INDICATORS = {"Persons prosecuted": "prosecuted", "Persons convicted": "convicted"}
-CONVICTION_COLUMNS = [
-    "iso3",
-    "year",
-    "persons_prosecuted",
-    "prosecuted_flag",
-    "persons_convicted",
-    "convicted_flag",
-    "population",
-    "convicted_per_100k",
-    "release",
-    "source_id",
-    "population_source_id",
-]
-
-
-def convictions_from_glotip(
-    glotip: pd.DataFrame, population: pd.DataFrame, release: str = MAIN_RELEASE
-) -> pd.DataFrame:
-    """Country-year persons prosecuted and convicted (all-Total rows), with population and rate per 100,000."""
-    t = glotip[
-        (glotip["release"] == release)
-        & glotip["indicator"].isin(list(CONVICTION_INDICATORS))
-        & (glotip["dimension"] == "Total")
-        & (glotip["category"] == "Total")
-        & (glotip["sex"] == "Total")
-        & (glotip["age"] == "Total")
-    ]
-    if t.duplicated(["iso3", "year", "indicator"]).any():
-        raise ValueError("Total rows of persons prosecuted/convicted are not unique per country-year")
-    out = None
-    for indicator, short in CONVICTION_INDICATORS.items():
-        part = t.loc[t["indicator"] == indicator, ["iso3", "year", "value", "value_flag"]].rename(
-            columns={"value": f"persons_{short}", "value_flag": f"{short}_flag"}
-        )
-        out = part if out is None else out.merge(part, on=["iso3", "year"], how="outer")
-    pop = population[["iso3", "year", "population"]]
-    out = out.merge(pop, on=["iso3", "year"], how="left")
-    out["population"] = out["population"].astype("Int64")
-    for column in ("persons_prosecuted", "persons_convicted"):
-        out[column] = out[column].astype("Int64")
-    rate = out["persons_convicted"].astype("Float64") / out["population"].astype("Float64") * 1e5
-    out["convicted_per_100k"] = rate.astype("float64")
-    out["release"] = release
-    out["source_id"] = SOURCE_IDS[release]
-    out["population_source_id"] = pd.Series("wb_population", index=out.index, dtype="str").where(
-        out["population"].notna()
-    )
-    return out[CONVICTION_COLUMNS].sort_values(["iso3", "year"]).reset_index(drop=True)
-
-
 # -- build ----------------------------------------------------------------------------------------
 
 
@@ -673,25 +356,4 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     labels = {release: str(ctx.raw_file(source_id)) for release, source_id in SOURCE_IDS.items()}
     non_country = ctx.reference(NON_COUNTRY_FILE)
     glotip, quarantine = glotip_from_raw(raws, countries["iso3"], labels, non_country)
-
-    victims_published, forms_published = published_shares(
-        ctx.raw(TEXT_FIGURES), str(ctx.raw_file(TEXT_FIGURES))
-    )
-    victim_shares = pd.concat([victims_published, computed_victim_shares(glotip)], ignore_index=True)
-    exploitation_shares = pd.concat(
-        [forms_published, computed_exploitation_shares(glotip)], ignore_index=True
-    )
-
-    convictions = convictions_from_glotip(glotip, ctx.outputs["population"])
-    return {
-        "glotip": glotip,
-        "glotip_quarantine": quarantine,
-        "victim_shares": _sort_shares(victim_shares, "group"),
-        "exploitation_shares": _sort_shares(exploitation_shares, "form"),
-        "convictions": convictions,
-    }
-
-
-def _sort_shares(frame: pd.DataFrame, member: str) -> pd.DataFrame:
-    order = ["basis", "edition", "release", "year_or_period", "among", member, "figure_id"]
-    return frame.sort_values(order, na_position="first", kind="stable").reset_index(drop=True)
+    return {"glotip": glotip, "glotip_quarantine": quarantine}
