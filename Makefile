@@ -19,7 +19,7 @@ RAW := $(shell find data/raw -type f | sort)
 REFERENCE := $(wildcard data/reference/*.csv)
 PROCESSED := data/processed/datapackage.json
 
-.PHONY: help setup data figures notebooks tables claims report all test lint format bench clean clean-outputs lab
+.PHONY: help setup data figures notebooks tables claims report all test generate lint format bench clean clean-outputs lab
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,6 +38,11 @@ $(PROCESSED): $(STAMP) $(RAW) $(REFERENCE) $(DATA_SRC)
 
 data: $(PROCESSED) ## build data/processed from data/raw (validated, all or nothing)
 
+# Each dataset's checksum stamp (see mk/reports.mk); $(call datasets,a b c): the stamps of a, b and c.
+DATA_STAMPS := .make/data
+datasets = $(foreach d,$(1),$(DATA_STAMPS)/$(d).cksum)
+
+include mk/datasets.mk
 include mk/reports.mk
 
 ANALYSIS_SRC := $(wildcard src/tipstats/analysis/*.py)
@@ -50,9 +55,6 @@ $(TABLES): $(STAMP) $(ANALYSIS_SRC) $(call datasets,convictions legislation popu
 	@mv -f $@.tmp $@
 
 tables: $(TABLES) ## the convictions analysis tables in reports/tables/
-
-ALL_DATASETS := countries country_names population treaty_events party_counts legislation legislation_panel \
-	legislation_counts glotip glotip_quarantine victim_shares exploitation_shares convictions trust_fund sources
 
 reports/claims.md: $(STAMP) $(CLAIMS_SRC) $(ANALYSIS_SRC) $(CLAIMS_REGISTRY) $(call datasets,$(ALL_DATASETS))
 	$(PY) -m tipstats claims --format markdown --output $@
@@ -84,6 +86,9 @@ test: all $(CHROMIUM) ## run ruff and the test suite (builds what is missing fir
 
 bench: all ## benchmarks: import, load, make all (clean and no-op), peak memory; writes reports/bench.json
 	$(PY) tools/bench.py
+
+generate: $(STAMP) ## regenerate src/tipstats/_loaders.py and mk/datasets.mk from the dataset registry
+	$(TIPSTATS) generate
 
 lint: $(STAMP) ## ruff check and format check
 	$(PY) -m ruff check src tests tools

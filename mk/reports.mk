@@ -10,9 +10,7 @@
 # When a rebuilt dataset has the same bytes, its file gets the stamp's time back (`touch -r`), so the
 # next `make` (and `make -q`) sees nothing to do.
 
-DATA_STAMPS := .make/data
-# $(call datasets,a b c): the stamps of datasets a, b and c.
-datasets = $(foreach d,$(1),$(DATA_STAMPS)/$(d).cksum)
+# DATA_STAMPS and $(call datasets,...) are defined in the Makefile, before mk/datasets.mk.
 
 # A dataset file exists once the data are built (order-only: the build's time is not the file's).
 data/processed/%.csv: | $(PROCESSED) ;
@@ -30,10 +28,7 @@ CLAIMS_REGISTRY := $(wildcard data/reference/claims.csv)
 # -- figures -------------------------------------------------------------------------------------
 
 FIGURES_INDEX := reports/figures/index.md
-# Every dataset any figure draws from (tests/test_notebooks.py checks this against the registry).
-FIGURE_DATA := treaty_events party_counts legislation_panel legislation_counts convictions legislation \
-	victim_shares exploitation_shares trust_fund sources
-
+# FIGURE_DATA (every dataset any figure draws from) comes from mk/datasets.mk.
 $(FIGURES_INDEX): $(STAMP) $(SRC) $(CLAIMS_REGISTRY) $(call datasets,$(FIGURE_DATA))
 	$(PY) -m tipstats figures --out-dir $(@D)
 
@@ -45,15 +40,7 @@ NOTEBOOK_SOURCES := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 NOTEBOOK_RUNS := $(patsubst notebooks/%,reports/notebooks/%,$(NOTEBOOK_SOURCES))
 NOTEBOOK_PAGES := $(NOTEBOOK_RUNS:.ipynb=.html)
 
-# The datasets each notebook reads (tests/test_notebooks.py runs each notebook with only these).
-reports/notebooks/00-claims-audit.ipynb: $(call datasets,countries country_names population \
-	treaty_events party_counts legislation legislation_panel legislation_counts glotip victim_shares \
-	exploitation_shares convictions trust_fund sources)
-reports/notebooks/01-ratification.ipynb: $(call datasets,treaty_events party_counts sources)
-reports/notebooks/02-legislation.ipynb: $(call datasets,legislation legislation_panel legislation_counts sources)
-reports/notebooks/03-convictions-vs-legislation.ipynb: $(call datasets,convictions legislation sources)
-reports/notebooks/04-victims.ipynb: $(call datasets,victim_shares exploitation_shares sources)
-reports/notebooks/05-trust-fund.ipynb: $(call datasets,trust_fund sources)
+# The datasets each notebook reads are its prerequisites in mk/datasets.mk.
 
 # Executed notebook: every notebook ends with the report's values from the claims registry. MPLBACKEND is
 # removed from the kernel's environment by the runner (with Agg the figures would silently vanish).

@@ -268,7 +268,7 @@ def test_registry_names_are_stable_and_documented():
 
 def figure_data() -> set[str]:
     """``FIGURE_DATA`` of the make fragment: the datasets ``make figures`` depends on."""
-    text = (REPO / "mk" / "reports.mk").read_text().replace("\\\n", " ")
+    text = (REPO / "mk" / "datasets.mk").read_text().replace("\\\n", " ")
     return set(re.search(r"^FIGURE_DATA := (.*)$", text, re.M).group(1).split())
 
 

@@ -1,6 +1,6 @@
 """The notebooks: stored clean, quoting the report verbatim, and executing headless with their figures.
 
-Each notebook is executed here with only the datasets that ``mk/reports.mk`` declares for it (a
+Each notebook is executed here with only the datasets that ``mk/datasets.mk`` declares for it (a
 data folder holding just those files), so a notebook that reads an undeclared dataset fails, and
 ``make notebooks`` can never miss a dependency. Any cell error fails the test.
 """
@@ -23,7 +23,7 @@ from tipstats.paths import processed_dir
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
 PATHS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
-MAKE_FRAGMENT = REPO / "mk" / "reports.mk"
+MAKE_FRAGMENT = REPO / "mk" / "datasets.mk"
 
 
 def declared_datasets() -> dict[str, set[str]]:

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tipstats._loaders import *  # noqa: F403  (load_<name>() for every dataset; generated, imports nothing heavy)
+from tipstats._loaders import __all__ as _loader_names
+
 __version__ = "0.1.0"
 
 # name -> "module:attribute"; resolved on first use (PEP 562) to keep the import light.
@@ -39,10 +42,6 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         module, attr = _LAZY[name].split(":")
         value = getattr(importlib.import_module(module), attr)
-    elif name.startswith("load_"):
-        from tipstats import loaders
-
-        value = loaders.named_loader(name.removeprefix("load_"))
     else:
         raise AttributeError(f"module 'tipstats' has no attribute {name!r}")
     globals()[name] = value
@@ -50,9 +49,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    from tipstats.datasets import DATASETS
-
-    return sorted([*globals(), *_LAZY, *(f"load_{name}" for name in DATASETS)])
+    return sorted([*globals(), *_LAZY])
 
 
-__all__ = ["__version__", "claims", "describe", "list_datasets", "load", "parties_as_of"]
+__all__ = ["__version__", "claims", "describe", "list_datasets", "load", "parties_as_of", *_loader_names]

@@ -55,7 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     figures.add_argument("--out-dir", type=Path, default=Path("reports/figures"))
     tables = sub.add_parser("analysis", help="write the convictions analysis tables")
     tables.add_argument("--out-dir", type=Path, default=Path("reports/tables"))
-    for p in (info, claims, figures, tables):
+    generate = sub.add_parser(
+        "generate", help="write the files generated from the dataset registry (loaders, make prerequisites)"
+    )
+    generate.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
+    for p in (info, claims, figures, tables, generate):
         # SUPPRESS: `tipstats --debug build` must not be reset to False by the subcommand's default
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -168,6 +172,17 @@ def _run(args: argparse.Namespace) -> int:
         from tipstats.claims import run_cli
 
         return run_cli(args.format, args.strict, args.output)
+    if args.command == "generate":
+        from tipstats.generate import stale_files, write_generated
+
+        if args.check:
+            stale = stale_files()
+            for path in stale:
+                print(f"stale: {path} (run `tipstats generate`)", file=sys.stderr)
+            return 1 if stale else 0
+        for path in write_generated():
+            print(path)
+        return 0
     if args.command == "figures":
         from tipstats.figures import write_all
 

@@ -1,11 +1,11 @@
-"""``load(name)``, ``load_<name>()`` and ``describe(name)``: validated DataFrames, never a write."""
+"""``load(name)`` and ``describe(name)``: validated DataFrames, never a write (``load_<name>()`` are in
+the generated ``_loaders.py``)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -123,22 +123,3 @@ def column_table(name: str) -> str:
         unit = f" [{col['unit']}]" if col["unit"] else ""
         lines.append(f"{col['name']:<{width}}  {col['dtype']}{unit}: {col['description']}")
     return "\n".join(lines)
-
-
-def named_loader(name: str) -> Callable[[], pd.DataFrame]:
-    """``load_<name>``: the same as ``load(name)``, with a docstring that tables every column."""
-    from tipstats.metadata import model_info
-
-    get(name)
-    info = model_info(name)
-
-    def loader() -> pd.DataFrame:
-        return load(name)
-
-    loader.__name__ = loader.__qualname__ = f"load_{name}"
-    caveats = "\n".join(f"- {c}" for c in info["caveats"])
-    indented = "\n".join("    " + line for line in column_table(name).splitlines())
-    loader.__doc__ = f"{info['title']}.\n\n{info['description']}\n\nColumns\n-------\n{indented}\n" + (
-        f"\nCaveats\n-------\n{caveats}\n" if caveats else ""
-    )
-    return loader
