@@ -1,7 +1,7 @@
 """Raw inputs: which pandera model each raw file must satisfy, and reading them as text.
 
-The file paths come from the sources registry (``data/reference/sources.csv``,
-column ``raw_path``); the models live beside the processed ones in ``schemas/<topic>.py``.
+The file paths and model names come from the sources registry (``data/reference/sources.csv``,
+columns ``raw_path`` and ``raw_model``); the models live beside the processed ones in ``schemas/<topic>.py``.
 """
 
 from __future__ import annotations
@@ -16,33 +16,18 @@ import pandas as pd
 from tipstats.errors import DataValidationError, Failure
 from tipstats.io import parse_raw_csv
 from tipstats.schemas.base import validate
+from tipstats.sources import read_registry, source_values
 
-# source_id -> "topic:ModelName"
-RAW_MODELS: dict[str, str] = {
-    "untc_tip_2018": "treaty:RawParticipants",
-    "untc_som_2018": "treaty:RawParticipants",
-    "untc_untoc_2014": "treaty:RawParticipants",
-    "tip_party_counts": "treaty:RawPartyCounts",
-    "tip_party_counts_2018_2024": "treaty:RawPartyCounts",
-    "tip_evidence": "treaty:RawEvidence",
-    "tip_evidence_five_states": "treaty:RawEvidence",
-    "kelley_panel": "legislation:RawKelleyPanel",
-    "kelley_by_country": "legislation:RawKelleyByCountry",
-    "kelley_fig6_3": "legislation:RawKelleyFigure63",
-    "legislation_evidence_2014_2021": "legislation:RawLegislationEvidence",
-    "glotip_2025": "glotip:RawGlotip",
-    "glotip_2023": "glotip:RawGlotip",
-    "glotip_text_figures": "glotip:RawTextFigures",
-    "us_tip_law_enforcement": "glotip:RawUsTipLawEnforcement",
-    "us_tip_law_enforcement_2022_2023": "glotip:RawUsTipLawEnforcementQuoted",
-    "wb_population": "population:RawPopulation",
-    "unvtf_figures": "trust_fund:RawTrustFund",
-}
+def raw_models(registry: pd.DataFrame) -> dict[str, str]:
+    """source_id -> "topic:ModelName" for every source read as a CSV (the registry's ``raw_model``)."""
+    return source_values(registry, "raw_model")
 
 
-def raw_model(source_id: str):
-    topic, name = RAW_MODELS[source_id].split(":")
-    return getattr(importlib.import_module(f"tipstats.schemas.{topic}"), name)
+def raw_model(source_id: str, registry: pd.DataFrame | None = None):
+    """The pandera model of ``source_id``'s raw file; ``registry`` defaults to the repository's."""
+    name = raw_models(read_registry() if registry is None else registry)[source_id]
+    topic, model = name.split(":")
+    return getattr(importlib.import_module(f"tipstats.schemas.{topic}"), model)
 
 
 # Validated raw frames of this process, keyed by (source_id, model, sha256 of the bytes): a file
@@ -71,20 +56,22 @@ def clear_cache() -> None:
     _SHA.clear()
 
 
-def read_raw(raw_dir: Path, source_id: str, raw_path: str) -> pd.DataFrame:
+def read_raw(raw_dir: Path, source_id: str, raw_path: str, registry: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read one raw CSV as text and validate it against its raw model (all failures at once).
 
+    The model is the one ``registry`` (default: the repository's) names for ``source_id``.
     Returns a fresh copy: callers may change it freely.
     """
+    registry = read_registry() if registry is None else registry
     path = Path(raw_dir) / raw_path
     label = str(path)
     if not path.is_file():
         raise DataValidationError([Failure(label, None, None, "file exists", str(path), kind="parse")])
     data = path.read_bytes()
-    key = (source_id, RAW_MODELS[source_id], hashlib.sha256(data).hexdigest())
+    key = (source_id, raw_models(registry)[source_id], hashlib.sha256(data).hexdigest())
     frame = _CACHE.get(key)
     if frame is None:
-        frame = validate(raw_model(source_id), parse_raw_csv(data, label), label)
+        frame = validate(raw_model(source_id, registry), parse_raw_csv(data, label), label)
         _CACHE[key] = frame
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
