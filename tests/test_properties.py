@@ -370,12 +370,13 @@ def occurring_names():
     import csv
 
     from tipstats.paths import RAW_DIR, REFERENCE_DIR
-    from tipstats.pipeline.countries import NAME_COLUMNS
+    from tipstats.pipeline.countries import name_columns
+    from tipstats.sources import read_registry
 
     with (REFERENCE_DIR / "sources.csv").open(encoding="utf-8", newline="") as handle:
         paths = {row["source_id"]: row["raw_path"] for row in csv.DictReader(handle)}
     names: dict[tuple[str, str], list[str]] = {}
-    for source_id, column in NAME_COLUMNS:
+    for source_id, column in name_columns(read_registry()):
         text = (RAW_DIR / paths[source_id]).read_text(encoding="utf-8-sig")
         names[(source_id, column)] = [r[column] for r in csv.DictReader(text.splitlines()) if r[column]]
     return names

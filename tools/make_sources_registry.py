@@ -49,7 +49,9 @@ def record_paths(raw_dir: Path = RAW, reference_dir: Path = REFERENCE) -> list[P
 def raw_files(raw_dir: Path = RAW) -> list[Path]:
     """Every data file under data/raw (not the records, not the folder READMEs)."""
     return sorted(
-        p for p in raw_dir.rglob("*") if p.is_file() and not p.name.endswith(RECORD_SUFFIX) and p.name != "README.md"
+        p
+        for p in raw_dir.rglob("*")
+        if p.is_file() and not p.name.endswith(RECORD_SUFFIX) and p.name != "README.md"
     )
 
 
@@ -125,9 +127,13 @@ def render(rows: list[dict[str, str]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--refresh", action="store_true", help="write each file's sha256 and bytes into its record")
+    mode.add_argument(
+        "--refresh", action="store_true", help="write each file's sha256 and bytes into its record"
+    )
     mode.add_argument("--check", action="store_true", help="only check that sources.csv is up to date")
     args = parser.parse_args(argv)
     paths = record_paths()
@@ -144,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.check:
         if not OUT.is_file() or OUT.read_text(encoding="utf-8") != text:
-            print(f"error: {OUT.relative_to(REPO)} differs from the origin records; run {Path(__file__).name}", file=sys.stderr)
+            print(
+                f"error: {OUT.relative_to(REPO)} differs from the origin records; run {Path(__file__).name}",
+                file=sys.stderr,
+            )
             return 1
         return 0
     OUT.write_text(text, encoding="utf-8")

@@ -18,6 +18,7 @@ from tipstats.io import parse_raw_csv
 from tipstats.schemas.base import validate
 from tipstats.sources import read_registry, source_values
 
+
 def raw_models(registry: pd.DataFrame) -> dict[str, str]:
     """source_id -> "topic:ModelName" for every source read as a CSV (the registry's ``raw_model``)."""
     return source_values(registry, "raw_model")
@@ -56,7 +57,9 @@ def clear_cache() -> None:
     _SHA.clear()
 
 
-def read_raw(raw_dir: Path, source_id: str, raw_path: str, registry: pd.DataFrame | None = None) -> pd.DataFrame:
+def read_raw(
+    raw_dir: Path, source_id: str, raw_path: str, registry: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Read one raw CSV as text and validate it against its raw model (all failures at once).
 
     The model is the one ``registry`` (default: the repository's) names for ``source_id``.

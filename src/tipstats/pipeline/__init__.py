@@ -105,7 +105,9 @@ class BuildContext:
         """The raw CSV of ``source_id`` as text, validated by its raw model (copy)."""
         self._note("raw", self.raw_path(source_id))
         if source_id not in self._raw_cache:
-            self._raw_cache[source_id] = raw_io.read_raw(self.raw_dir, source_id, self.raw_path(source_id), self.registry)
+            self._raw_cache[source_id] = raw_io.read_raw(
+                self.raw_dir, source_id, self.raw_path(source_id), self.registry
+            )
         return self._raw_cache[source_id].copy()
 
     def raw_file(self, source_id: str) -> Path:
