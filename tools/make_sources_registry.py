@@ -55,7 +55,7 @@ def raw_files(raw_dir: Path = RAW) -> list[Path]:
     )
 
 
-def read_record(path: Path) -> dict:
+def read_record(path: Path, raw_dir: Path = RAW) -> dict:
     """One record, checked: every field present, text fields text, caveats a list of text."""
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(record, dict) or sorted(record) != sorted(FIELDS):
@@ -69,7 +69,7 @@ def read_record(path: Path) -> dict:
     if not (record["bytes"] == "" if not record["raw_path"] else isinstance(record["bytes"], int)):
         raise ValueError(f"{path}: bytes must be a whole number for a raw file, empty otherwise")
     if record["raw_path"]:
-        expected = RAW / (record["raw_path"] + RECORD_SUFFIX)
+        expected = raw_dir / (record["raw_path"] + RECORD_SUFFIX)
         if path.resolve() != expected.resolve():
             raise ValueError(f"{path}: the record of raw_path {record['raw_path']!r} lives at {expected}")
     return record
@@ -103,7 +103,7 @@ def registry_rows(paths: list[Path], raw_dir: Path = RAW) -> list[dict[str, str]
     """The registry rows, ordered by source_id; raises StaleRecord if a hash no longer matches its file."""
     rows = []
     for path in paths:
-        record = read_record(path)
+        record = read_record(path, raw_dir)
         stale = stale_fields(record, raw_dir)
         if stale:
             raise StaleRecord(f"{path}: {', '.join(stale)} differ from the file; run with --refresh")
