@@ -123,10 +123,11 @@ def test_convictions_unit_on_hand_made_frame():
             "year": [2019, 2019, 2019, 2019],
             "value": pd.array([10, 4, pd.NA, 7], dtype="Int64"),
             "value_flag": pd.Series([None, None, "suppressed_lt5", None], dtype="str"),
+            "source_id": "glotip_2025",
         }
     )
     population = pd.DataFrame({"iso3": ["AAA", "BBB"], "year": [2019, 2019], "population": [200_000, 1_000]})
-    out = cb.convictions_from_glotip(glotip, population).set_index("iso3")
+    out = cb.convictions_from_glotip(glotip, population, population_id="wb_population").set_index("iso3")
     assert out.at["AAA", "convicted_per_100k"] == pytest.approx(2.0)
     assert out.at["BBB", "convicted_flag"] == "suppressed_lt5" and pd.isna(
         out.at["BBB", "convicted_per_100k"]

@@ -103,7 +103,11 @@ def test_integrity_check_names_a_changed_file(tmp_path, raw_dir, reference_dir):
 
 def test_every_raw_file_is_registered(raw_dir, reference_dir):
     registered = set(read_registry(reference_dir)["raw_path"].dropna())
-    on_disk = {str(p.relative_to(raw_dir)) for p in raw_dir.rglob("*") if p.is_file()}
+    on_disk = {
+        str(p.relative_to(raw_dir))
+        for p in raw_dir.rglob("*")
+        if p.is_file() and not p.name.endswith(".meta.yml") and p.name != "README.md"
+    }
     assert on_disk == registered
 
 

@@ -317,7 +317,12 @@ def test_name_map_failures_name_the_file_row_column_and_value():
         }
     )
     failures = bc.name_map_failures(
-        reference, occurrences, pairs, set(), {"untc_tip_2018": "tip.csv", "glotip_2025": "g.csv"}
+        reference,
+        occurrences,
+        pairs,
+        set(),
+        {"untc_tip_2018": "tip.csv", "glotip_2025": "g.csv"},
+        population_id="wb_population",
     )
     described = {(f.file, f.row, f.column, f.value) for f in failures}
     assert ("tip.csv", 9, "participant", "Erewhon") in described  # unknown spelling
@@ -334,6 +339,7 @@ def test_reference_without_reason_or_with_unknown_type_fails():
         pd.DataFrame(columns=["name", "code", "source_id", "code_column", "index"]),
         set(),
         {},
+        population_id="wb_population",
     )
     assert {f.column for f in failures} == {"entity_type", "note"}
 
@@ -356,7 +362,7 @@ def test_aggregate_list_must_match_the_world_bank_file():
             "source_id": "wb_population",
         }
     )
-    failures = bc.aggregate_failures(wb, listed, "agg.csv")
+    failures = bc.aggregate_failures(wb, listed, "agg.csv", "wb_population")
     assert {(f.row, f.column) for f in failures} == {(2, "wb_name"), (3, "code")}
 
 

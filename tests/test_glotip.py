@@ -168,7 +168,9 @@ NON_COUNTRY = pd.DataFrame(
 
 
 def tidy(rows, codes=("AAA", "BBB")):
-    return gb.tidy_release(raw_frame(rows), "2025-04-14", set(codes), "test.csv", NON_COUNTRY)
+    return gb.tidy_release(
+        raw_frame(rows), "2025-04-14", set(codes), "test.csv", NON_COUNTRY, source_id="glotip_2025"
+    )
 
 
 def test_tidy_parses_values_and_keeps_traceable_rows():

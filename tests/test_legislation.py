@@ -14,6 +14,7 @@ from tipstats.pipeline import legislation as leg
 from tipstats.raw import raw_model
 from tipstats.schemas.base import validate
 from tipstats.schemas.legislation import Legislation, LegislationCounts, LegislationPanel
+from tipstats.sources import read_registry, source_id
 
 KELLEY = "kelley_full_criminalisation"
 EVIDENCE = "us_tip_report_law"
@@ -310,7 +311,7 @@ def test_two_crim_events_for_one_country_fail():
 
 def test_panel_rows_carry_only_full_levels_forward():
     codes = pd.DataFrame({"ccode": [1, 2, 3, 4, 5], "iso3": ["AAA", "BBB", "CCC", "DDD", "EEE"]})
-    out = leg.panel_rows(HAND, codes, "hand")
+    out = leg.panel_rows(HAND, codes, "hand", "kelley_like")
     a = out[out["iso3"] == "AAA"].set_index("year")
     assert a.loc[2005:2014, "value_status"].eq("carried_forward").all() and len(a) == 4 + 10
     c = out[out["iso3"] == "CCC"].set_index("year")
@@ -394,7 +395,7 @@ REPORT_LIKE = (
 
 
 def test_report_parser_on_hand_made_text():
-    got = leg.parse_report_legislation_count(REPORT_LIKE)
+    got = leg.parse_report_legislation_count(REPORT_LIKE, "report_like")
     assert (got["countries_with_legislation"], got["countries_assessed"]) == (170, 190)
     assert got["date_or_period"] == "July 2022" and got["reference_date"] == pd.Timestamp("2022-07-01")
     assert got["edition"] == "GLOTIP 2022" and got["date_precision"] == "month"
@@ -409,12 +410,12 @@ def test_report_parser_reads_only_paragraph_6():
         "7. Next paragraph", "7. Of the 1 countries assessed"
     )
     with pytest.raises(ValueError, match="paragraph 6"):
-        leg.parse_report_legislation_count(text)
+        leg.parse_report_legislation_count(text, "report_like")
 
 
 def test_report_parser_on_the_report(raw_dir):
     text = (raw_dir / "report" / "A-76-120.txt").read_text(encoding="utf-8")
-    got = leg.parse_report_legislation_count(text)
+    got = leg.parse_report_legislation_count(text, source_id(read_registry(), subject="report"))
     assert (got["countries_with_legislation"], got["countries_assessed"]) == (169, 181)
     assert got["date_or_period"] == "August 2020" and got["edition"] == "GLOTIP 2020"
     assert got["source_id"] == "a76120"

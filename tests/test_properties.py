@@ -159,12 +159,19 @@ def victim_rows(table: dict[tuple[str, int], tuple]) -> pd.DataFrame:
                     "value": pd.NA if value == "<5" else value,
                     "value_flag": SUPPRESSED_FLAG if value == "<5" else pd.NA,
                     "duplicate_seq": 1,
+                    "source_id": "glotip_2025",
                 }
             )
     frame = pd.DataFrame(
         rows, columns=["release", "iso3", "indicator", "dimension", "category", "sex", "age"]
     )
-    frame = pd.DataFrame(rows) if rows else frame.assign(year=[], value=[], value_flag=[], duplicate_seq=[])
+    frame = (
+        pd.DataFrame(rows)
+        if rows
+        else frame.assign(
+            year=[], value=[], value_flag=[], duplicate_seq=[], source_id=pd.Series([], dtype="str")
+        )
+    )
     frame["value"] = frame["value"].astype("Int64")
     frame["year"] = frame["year"].astype("int64")
     return frame
@@ -231,6 +238,7 @@ def conviction_rows(counts: dict[tuple[str, int, str], int | str]) -> pd.DataFra
             "value": pd.NA if value == "<5" else value,
             "value_flag": SUPPRESSED_FLAG if value == "<5" else pd.NA,
             "duplicate_seq": 1,
+            "source_id": "glotip_2025",
         }
         for (iso3, year, indicator), value in counts.items()
     ]
@@ -263,7 +271,7 @@ def test_convictions_per_100k_equal_a_direct_computation(counts, populations):
         [{"iso3": i, "year": y, "population": p} for (i, y), p in populations.items()],
         columns=["iso3", "year", "population"],
     ).astype({"year": "int64", "population": "int64"})
-    result = convictions_from_glotip(conviction_rows(counts), population)
+    result = convictions_from_glotip(conviction_rows(counts), population, population_id="wb_population")
     keys = sorted({(i, y) for i, y, _ in counts})
     assert list(zip(result["iso3"], result["year"], strict=True)) == keys
     for row in result.itertuples():
@@ -365,12 +373,13 @@ def occurring_names():
     import csv
 
     from tipstats.paths import RAW_DIR, REFERENCE_DIR
-    from tipstats.pipeline.countries import NAME_COLUMNS
+    from tipstats.pipeline.countries import name_columns
+    from tipstats.sources import read_registry
 
     with (REFERENCE_DIR / "sources.csv").open(encoding="utf-8", newline="") as handle:
         paths = {row["source_id"]: row["raw_path"] for row in csv.DictReader(handle)}
     names: dict[tuple[str, str], list[str]] = {}
-    for source_id, column in NAME_COLUMNS:
+    for source_id, column in name_columns(read_registry()):
         text = (RAW_DIR / paths[source_id]).read_text(encoding="utf-8-sig")
         names[(source_id, column)] = [r[column] for r in csv.DictReader(text.splitlines()) if r[column]]
     return names

@@ -78,8 +78,8 @@ def load_country_names() -> pd.DataFrame:
     occurs_in    str: Semicolon-separated source_ids of the raw sources in which the spelling occurs
         (computed from the raw files at build time).
     note         str: How the code was established: by a source that gives this spelling beside its
-        code, by the treaty README's correspondence of old and new UN names, or by review (with the
-        reason).
+        code, by the correspondence of old and new UN names in data/raw/treaty/README.md (section 1,
+        Files), or by review (with the reason).
     source_id    str: Source of the mapping: the reviewed file data/reference/country_names.csv.
 
     Caveats
@@ -805,8 +805,8 @@ def load_trust_fund() -> pd.DataFrame:
       April 2020) is cut after '33 pri[...]', so what the 33 are is not known.
     - Dates of undated UNODC pages are unknown (date_precision undated). 'Call' numbering follows the
       sources; no year-by-year contributions table and no donor table were found.
-    - The README's list of qualifiers omits 'minimum' and 'maximum', used for the third call's grant
-      size bounds.
+    - The list of qualifiers in data/raw/trust_fund/README.md (section File) omits 'minimum' and
+      'maximum', used for the third call's grant size bounds.
 
     The same as ``tipstats.load('trust_fund')``: validated before it is returned.
     """
@@ -819,7 +819,8 @@ def load_sources() -> pd.DataFrame:
     """Sources registry.
 
     Every source that a curated row cites: producer, title, full citation, address, repository and
-    commit, dates, licence and the SHA-256 of the raw file as received.
+    commit, dates, licence, the SHA-256 of the raw file as received, its raw model and the role builders
+    read it in. Generated from the origin records data/raw/<subject>/<file>.meta.yml.
 
     Columns
     -------
@@ -839,6 +840,17 @@ def load_sources() -> pd.DataFrame:
     sha256              str: SHA-256 of the raw file's bytes at intake.
     bytes               Int64 [bytes]: Size of the raw file at intake.
     caveats             str: Plain-language caveats about the source.
+    subject             str: Subject folder of the source (data/raw/<subject>/); `countries` for the
+        reviewed names.
+    raw_model           str: Pandera model the raw CSV must satisfy (`topic:ModelName` in
+        tipstats.schemas); missing for sources read as text.
+    treaty              str: Treaty whose participants the table lists (UNTC participant tables).
+    release             str: dataUNODC release date of the file (dataUNODC country datasets).
+    name_column         str: Column of the raw file that holds country names, if any.
+    code_column         str: Column of the raw file that gives a country code beside the name, if any.
+    received_as         str: Path of the file in the shared source folder when tipstats received it (its
+        name then).
+    readme              str: README of the source's folder, in the repository.
 
     The same as ``tipstats.load('sources')``: validated before it is returned.
     """

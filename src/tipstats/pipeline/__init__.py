@@ -42,7 +42,9 @@ class BuildContext:
     def raw(self, source_id: str) -> pd.DataFrame:
         """The raw CSV of ``source_id`` as text, validated by its raw model (copy)."""
         if source_id not in self._raw_cache:
-            self._raw_cache[source_id] = raw_io.read_raw(self.raw_dir, source_id, self.raw_path(source_id))
+            self._raw_cache[source_id] = raw_io.read_raw(
+                self.raw_dir, source_id, self.raw_path(source_id), self.registry
+            )
         return self._raw_cache[source_id].copy()
 
     def raw_file(self, source_id: str) -> Path:
@@ -67,7 +69,7 @@ class BuildResult:
 def validate_raw(ctx: BuildContext) -> list[Failure]:
     """Read and validate every raw CSV that has a model; return all failures."""
     failures: list[Failure] = []
-    for source_id in raw_io.RAW_MODELS:
+    for source_id in raw_io.raw_models(ctx.registry):
         try:
             ctx.raw(source_id)
         except DataValidationError as exc:
@@ -91,7 +93,7 @@ def trace_to_raw(ctx: BuildContext, name: str, frame: pd.DataFrame, failure: Fai
         return failure
     record = frame.iloc[position]
     source_id, source_row = record["source_id"], record[SOURCE_ROW]
-    if pd.isna(source_id) or pd.isna(source_row) or source_id not in raw_io.RAW_MODELS:
+    if pd.isna(source_id) or pd.isna(source_row) or source_id not in raw_io.raw_models(ctx.registry):
         return failure
     try:
         file = str(ctx.raw_file(str(source_id)))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tipstats.pipeline.glotip import MAIN_RELEASE, SOURCE_IDS
+from tipstats.pipeline.glotip import MAIN_RELEASE
+from tipstats.sources import source_id
 
 CONVICTION_INDICATORS = {"Persons prosecuted": "prosecuted", "Persons convicted": "convicted"}
 CONVICTION_COLUMNS = [
@@ -27,7 +28,7 @@ CONVICTION_COLUMNS = [
 
 
 def convictions_from_glotip(
-    glotip: pd.DataFrame, population: pd.DataFrame, release: str = MAIN_RELEASE
+    glotip: pd.DataFrame, population: pd.DataFrame, *, population_id: str, release: str = MAIN_RELEASE
 ) -> pd.DataFrame:
     """Country-year persons prosecuted and convicted (all-Total rows), with population and rate per 100,000."""
     t = glotip[
@@ -54,12 +55,17 @@ def convictions_from_glotip(
     rate = out["persons_convicted"].astype("Float64") / out["population"].astype("Float64") * 1e5
     out["convicted_per_100k"] = rate.astype("float64")
     out["release"] = release
-    out["source_id"] = SOURCE_IDS[release]
-    out["population_source_id"] = pd.Series("wb_population", index=out.index, dtype="str").where(
+    out["source_id"] = t["source_id"].iloc[0] if len(t) else pd.NA  # the release's own source_id
+    out["population_source_id"] = pd.Series(population_id, index=out.index, dtype="str").where(
         out["population"].notna()
     )
     return out[CONVICTION_COLUMNS].sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
 def build(ctx) -> dict[str, pd.DataFrame]:
-    return {"convictions": convictions_from_glotip(ctx.outputs["glotip"], ctx.outputs["population"])}
+    population_id = source_id(ctx.registry, raw_model="population:RawPopulation")
+    return {
+        "convictions": convictions_from_glotip(
+            ctx.outputs["glotip"], ctx.outputs["population"], population_id=population_id
+        )
+    }

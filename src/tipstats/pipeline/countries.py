@@ -17,6 +17,7 @@ import re
 
 import pandas as pd
 
+from tipstats import sources
 from tipstats.countries import CHECK as NAME_CHECK
 from tipstats.countries import name_to_iso3
 from tipstats.errors import DataValidationError, Failure, row_number
@@ -25,38 +26,33 @@ from tipstats.schemas.countries import ENTITY_TYPES, NAMES_SOURCE_ID
 NAMES_FILE = "country_names.csv"
 AGGREGATES_FILE = "wb_aggregates.csv"
 NON_COUNTRY_FILE = "glotip_non_country_codes.csv"
-REPORT_ID = "a76120"
 REPORT_COLUMN = "paragraph 7"
+# The sources read are asked of the registry: by subject, raw model and the roles name_column
+# (where country names occur), code_column (a code beside the name in the same row) and release.
+REPORT_SUBJECT = "report"
+TREATY_SUBJECT = "treaty"
+POPULATION_MODEL = "population:RawPopulation"
+RELEASE_MODEL = "glotip:RawGlotip"
+PARTICIPANTS_MODEL = "treaty:RawParticipants"
+TIP_PROTOCOL = "tip_protocol"
 
-# Where country names occur: (source_id, column).
-NAME_COLUMNS: list[tuple[str, str]] = [
-    ("untc_tip_2018", "participant"),
-    ("untc_som_2018", "participant"),
-    ("untc_untoc_2014", "participant"),
-    ("tip_evidence", "participant"),
-    ("tip_evidence_five_states", "participant"),
-    ("kelley_panel", "country"),
-    ("kelley_by_country", "country_kelley"),
-    ("legislation_evidence_2014_2021", "country"),
-    ("wb_population", "Country Name"),
-    ("glotip_2025", "Country"),
-    ("glotip_2023", "Country"),
-]
-# Sources that give a code beside the name in the same row: (source_id, name column, code column).
-CODED_COLUMNS: list[tuple[str, str, str]] = [
-    ("kelley_by_country", "country_kelley", "iso3"),
-    ("legislation_evidence_2014_2021", "country", "iso3"),
-    ("wb_population", "Country Name", "Country Code"),
-    ("glotip_2025", "Country", "Iso3_code"),
-    ("glotip_2023", "Country", "Iso3_code"),
-]
-GLOTIP_RELEASES = ["glotip_2025", "glotip_2023"]  # order of preference for names and regions
-UNTC_IDS = ["untc_tip_2018", "untc_som_2018", "untc_untoc_2014"]
-# Codes used by other datasets; each must already be in the universe built from dataUNODC and WB.
-CODE_COLUMNS: list[tuple[str, str]] = [
-    ("kelley_by_country", "iso3"),
-    ("legislation_evidence_2014_2021", "iso3"),
-]
+
+def name_columns(registry: pd.DataFrame) -> list[tuple[str, str]]:
+    """Where country names occur: (source_id, column)."""
+    return list(sources.source_values(registry, "name_column").items())
+
+
+def coded_columns(registry: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Sources that give a code beside the name in the same row: (source_id, name column, code column)."""
+    names = sources.source_values(registry, "name_column")
+    return [(sid, names[sid], code) for sid, code in sources.source_values(registry, "code_column").items()]
+
+
+def glotip_releases(registry: pd.DataFrame) -> list[str]:
+    """The dataUNODC releases, newest first: the order of preference for names and regions."""
+    releases = sources.source_values(registry, "release", raw_model=RELEASE_MODEL)
+    return sorted(releases, key=releases.__getitem__, reverse=True)
+
 
 REFERENCE_COLUMNS = ["name", "iso3", "entity_type", "basis", "note"]
 BASES = ["paired_in_source", "treaty_readme", "reviewed", "wb_aggregate"]
@@ -105,13 +101,15 @@ def report_member_states(text: str) -> list[str]:
 # -- occurrences and code pairs ----------------------------------------------------------------
 
 
-def name_occurrences(frames: dict[str, pd.DataFrame], report_names: list[str]) -> pd.DataFrame:
+def name_occurrences(
+    frames: dict[str, pd.DataFrame], columns: list[tuple[str, str]], report_names: list[str], report_id: str
+) -> pd.DataFrame:
     """Every distinct (name, source) with the first row it occurs in: name, source_id, column, index.
 
     Empty cells are not spellings (dataUNODC leaves ``Country`` empty for its non-country codes).
     """
     parts = []
-    for source_id, column in NAME_COLUMNS:
+    for source_id, column in columns:
         values = frames[source_id][column].dropna()
         first = values[~values.duplicated()]
         parts.append(
@@ -121,20 +119,20 @@ def name_occurrences(frames: dict[str, pd.DataFrame], report_names: list[str]) -
         )
     parts.append(
         pd.DataFrame(
-            {"name": report_names, "source_id": REPORT_ID, "column": REPORT_COLUMN, "index": pd.NA}
+            {"name": report_names, "source_id": report_id, "column": REPORT_COLUMN, "index": pd.NA}
         ).drop_duplicates("name")
     )
     out = pd.concat(parts, ignore_index=True)
     return out.astype({"name": "str", "source_id": "str", "column": "str"})
 
 
-def code_pairs(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def code_pairs(frames: dict[str, pd.DataFrame], columns: list[tuple[str, str, str]]) -> pd.DataFrame:
     """Distinct (name, code) pairs that a source gives in one row: name, code, source_id, code_column, index.
 
     Rows without a name are left out (a code without a name is no evidence about a spelling).
     """
     parts = []
-    for source_id, name_col, code_col in CODED_COLUMNS:
+    for source_id, name_col, code_col in columns:
         frame = frames[source_id][[name_col, code_col]].dropna(subset=[name_col])
         first = frame[~frame.duplicated()]
         parts.append(
@@ -181,11 +179,14 @@ def name_map_failures(
     pairs: pd.DataFrame,
     aggregates: set[str],
     labels: dict[str, str],
+    *,
+    population_id: str,
     reference_label: str = NAMES_FILE,
 ) -> list[Failure]:
     """Every disagreement between the reviewed mapping and the raw sources.
 
-    ``labels`` maps a source_id to the file name used in failures.
+    ``labels`` maps a source_id to the file name used in failures; ``population_id`` is the World
+    Bank source, whose names of aggregates back the basis ``wb_aggregate``.
     """
     failures = _ref_failures(reference, reference_label)
     if failures:
@@ -235,7 +236,7 @@ def name_map_failures(
     # 4. the stated basis is true
     paired = set(zip(known["name"], known["code"], strict=True))
     wb_aggregate_names = set(
-        known.loc[(known["source_id"] == "wb_population") & known["code"].isin(aggregates), "name"]
+        known.loc[(known["source_id"] == population_id) & known["code"].isin(aggregates), "name"]
     )
     for i, row in reference.iterrows():
         is_paired = pd.notna(row["iso3"]) and (row["name"], row["iso3"]) in paired
@@ -333,8 +334,10 @@ def non_country_failures(
     return failures
 
 
-def aggregate_failures(wb: pd.DataFrame, aggregates: pd.DataFrame, label: str) -> list[Failure]:
-    """Every listed aggregate occurs in the World Bank file under the listed name."""
+def aggregate_failures(
+    wb: pd.DataFrame, aggregates: pd.DataFrame, label: str, population_id: str
+) -> list[Failure]:
+    """Every listed aggregate occurs in the World Bank file (source ``population_id``) under the listed name."""
     names = wb.drop_duplicates("Country Code").set_index("Country Code")["Country Name"]
     failures = []
     for i, row in aggregates.iterrows():
@@ -353,13 +356,13 @@ def aggregate_failures(wb: pd.DataFrame, aggregates: pd.DataFrame, label: str) -
                 label, row_number(i), "code", "each code is listed once", aggregates.at[i, "code"], "rule"
             )
         )
-    for i in aggregates.index[aggregates["source_id"].ne("wb_population")]:
+    for i in aggregates.index[aggregates["source_id"].ne(population_id)]:
         failures.append(
             Failure(
                 label,
                 row_number(i),
                 "source_id",
-                "isin(['wb_population'])",
+                f"isin([{population_id!r}])",
                 aggregates.at[i, "source_id"],
                 "rule",
             )
@@ -372,11 +375,15 @@ def countries_from_sources(
     wb: pd.DataFrame,
     aggregate_codes: set[str],
     untc_names: pd.DataFrame,
+    *,
+    population_id: str,
+    untc_id: str,
 ) -> pd.DataFrame:
     """One row per code: dataUNODC codes that are countries, and World Bank codes that are not aggregates.
 
     ``releases`` maps glotip source_ids (in order of preference) to raw frames; ``untc_names`` has
-    columns iso3 and participant (UNTC TIP Protocol names), used for a code dataUNODC lacks.
+    columns iso3 and participant (UNTC TIP Protocol names, source ``untc_id``), used for a code
+    dataUNODC lacks; ``wb`` is the World Bank file (source ``population_id``).
     """
     rows: dict[str, dict] = {}
     for source_id, frame in releases.items():
@@ -400,9 +407,9 @@ def countries_from_sources(
         if code in aggregate_codes or code in rows:
             continue
         if code in untc.index:
-            rows[code] = {"iso3": code, "name": untc[code], "source_id": "untc_tip_2018"}
+            rows[code] = {"iso3": code, "name": untc[code], "source_id": untc_id}
         else:
-            rows[code] = {"iso3": code, "name": wb_name, "source_id": "wb_population"}
+            rows[code] = {"iso3": code, "name": wb_name, "source_id": population_id}
     out = pd.DataFrame(
         list(rows.values()), columns=["iso3", "name", "unodc_region", "unodc_subregion", "source_id"]
     )
@@ -444,7 +451,13 @@ def missing_code_failures(
 
 
 def build(ctx) -> dict[str, pd.DataFrame]:
-    needed = sorted({sid for sid, _ in NAME_COLUMNS} | {sid for sid, *_ in CODED_COLUMNS})
+    registry = ctx.registry
+    names_in, coded = name_columns(registry), coded_columns(registry)
+    report_id = sources.source_id(registry, subject=REPORT_SUBJECT)
+    population_id = sources.source_id(registry, raw_model=POPULATION_MODEL)
+    untc_id = sources.source_id(registry, raw_model=PARTICIPANTS_MODEL, treaty=TIP_PROTOCOL)
+    release_ids = glotip_releases(registry)
+    needed = sorted({sid for sid, _ in names_in} | {sid for sid, *_ in coded})
     frames = {sid: ctx.raw(sid) for sid in needed}
     labels = {sid: str(ctx.raw_file(sid)) for sid in needed}
     reference_dir = ctx.reference_dir
@@ -455,42 +468,63 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     reference = ctx.reference(NAMES_FILE)
     aggregates = ctx.reference(AGGREGATES_FILE)
     non_country = ctx.reference(NON_COUNTRY_FILE)
-    report_names = report_member_states(ctx.text(REPORT_ID))
+    report_names = report_member_states(ctx.text(report_id))
 
-    occurrences = name_occurrences(frames, report_names)
-    pairs = code_pairs(frames)
+    occurrences = name_occurrences(frames, names_in, report_names, report_id)
+    pairs = code_pairs(frames, coded)
     aggregate_codes = set(aggregates["code"])
-    releases = {sid: frames[sid] for sid in GLOTIP_RELEASES}
+    releases = {sid: frames[sid] for sid in release_ids}
 
-    failures = aggregate_failures(frames["wb_population"], aggregates, aggregates_label)
+    failures = aggregate_failures(frames[population_id], aggregates, aggregates_label, population_id)
     failures += non_country_failures(releases, non_country, labels, non_country_label)
     failures += ambiguous_glotip_failures(releases, labels)
-    failures += name_map_failures(reference, occurrences, pairs, aggregate_codes, labels, names_label)
+    failures += name_map_failures(
+        reference,
+        occurrences,
+        pairs,
+        aggregate_codes,
+        labels,
+        population_id=population_id,
+        reference_label=names_label,
+    )
     if failures:
         raise DataValidationError(failures)
 
     country_names = country_names_from_reference(reference, occurrences, pairs)
-    untc_tip = frames["untc_tip_2018"]
+    untc_tip = frames[untc_id]
     untc_names = pd.DataFrame(
         {
             "participant": untc_tip["participant"],
             "iso3": name_to_iso3(
-                untc_tip["participant"], file=labels["untc_tip_2018"], column="participant", mapping=reference
+                untc_tip["participant"], file=labels[untc_id], column="participant", mapping=reference
             ),
         }
     )
-    countries = countries_from_sources(releases, frames["wb_population"], aggregate_codes, untc_names)
+    countries = countries_from_sources(
+        releases,
+        frames[population_id],
+        aggregate_codes,
+        untc_names,
+        population_id=population_id,
+        untc_id=untc_id,
+    )
 
-    used: list[tuple[str, str, pd.Series]] = [(sid, col, frames[sid][col]) for sid, col in CODE_COLUMNS]
-    for sid, column in NAME_COLUMNS:
-        if sid in UNTC_IDS or sid.startswith("tip_evidence"):
+    # Codes used by other datasets (beside a name, outside dataUNODC and the World Bank, which make the
+    # universe) and the treaty participants' names must all be in the universe.
+    universe = {*release_ids, population_id}
+    used: list[tuple[str, str, pd.Series]] = [
+        (sid, code, frames[sid][code]) for sid, _, code in coded if sid not in universe
+    ]
+    treaty_ids = set(sources.source_ids(registry, subject=TREATY_SUBJECT))
+    for sid, column in names_in:
+        if sid in treaty_ids:
             codes = name_to_iso3(frames[sid][column], file=labels[sid], column=column, mapping=reference)
             used.append((sid, column, codes))
     used.append(
         (
-            REPORT_ID,
+            report_id,
             REPORT_COLUMN,
-            name_to_iso3(pd.Series(report_names), file=REPORT_ID, column=REPORT_COLUMN, mapping=reference),
+            name_to_iso3(pd.Series(report_names), file=report_id, column=REPORT_COLUMN, mapping=reference),
         )
     )
     failures = missing_code_failures(countries, used, labels)

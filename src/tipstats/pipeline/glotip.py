@@ -17,10 +17,9 @@ import pandas as pd
 
 from tipstats.errors import DataValidationError, Failure, row_number
 from tipstats.facts import SUPPRESSED_FLAG, SUPPRESSED_TEXT
-from tipstats.schemas.glotip import RELEASES
+from tipstats.sources import source_values
 
-SOURCE_IDS = {"2025-04-14": "glotip_2025", "2023-05-30": "glotip_2023"}
-assert SOURCE_IDS == RELEASES
+RAW_MODEL = "glotip:RawGlotip"
 MAIN_RELEASE = "2025-04-14"
 NON_COUNTRY_FILE = "glotip_non_country_codes.csv"
 
@@ -154,6 +153,8 @@ def tidy_release(
     country_codes: pd.Series | set[str],
     label: str,
     non_country: pd.DataFrame | None = None,
+    *,
+    source_id: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split one raw release into ``glotip`` rows and ``glotip_quarantine`` rows.
 
@@ -305,7 +306,7 @@ def tidy_release(
             "value_flag": counts.loc[keep, "value_flag"],
             "duplicate_seq": kept.groupby(KEY_RAW, dropna=False).cumcount().astype("int64") + 1,
             "source_row": kept["source_row"].astype("int64"),
-            "source_id": SOURCE_IDS[release],
+            "source_id": source_id,
         }
     )
 
@@ -314,7 +315,7 @@ def tidy_release(
     dropped["reason"] = reason[~keep]
     dropped["detail"] = detail[~keep]
     dropped["duplicate_of"] = duplicate_of[~keep]
-    dropped["source_id"] = SOURCE_IDS[release]
+    dropped["source_id"] = source_id
     return out[GLOTIP_COLUMNS], dropped[QUARANTINE_COLUMNS]
 
 
@@ -323,18 +324,23 @@ def glotip_from_raw(
     country_codes: pd.Series,
     labels: dict[str, str],
     non_country: pd.DataFrame | None = None,
+    *,
+    source_ids: dict[str, str],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both releases: (glotip, glotip_quarantine), sorted; all failures of both raised at once.
 
-    ``non_country`` is the reviewed list of non-country entries (with a ``source_id`` column).
+    ``source_ids`` maps each release to its source_id; ``non_country`` is the reviewed list of
+    non-country entries (with a ``source_id`` column).
     """
     kept, dropped, failures = [], [], []
     for release, raw in raws.items():
         listed = None
         if non_country is not None:
-            listed = non_country[non_country["source_id"] == SOURCE_IDS[release]]
+            listed = non_country[non_country["source_id"] == source_ids[release]]
         try:
-            k, d = tidy_release(raw, release, country_codes, labels[release], listed)
+            k, d = tidy_release(
+                raw, release, country_codes, labels[release], listed, source_id=source_ids[release]
+            )
         except DataValidationError as exc:
             failures += exc.failures
             continue
@@ -350,10 +356,16 @@ def glotip_from_raw(
 # -- build ----------------------------------------------------------------------------------------
 
 
+def release_source_ids(registry: pd.DataFrame) -> dict[str, str]:
+    """release -> source_id of each dataUNODC release, as the sources registry records them."""
+    return {release: sid for sid, release in source_values(registry, "release", raw_model=RAW_MODEL).items()}
+
+
 def build(ctx) -> dict[str, pd.DataFrame]:
     countries = ctx.outputs["countries"]
-    raws = {release: ctx.raw(source_id) for release, source_id in SOURCE_IDS.items()}
-    labels = {release: str(ctx.raw_file(source_id)) for release, source_id in SOURCE_IDS.items()}
+    source_ids = release_source_ids(ctx.registry)
+    raws = {release: ctx.raw(source_id) for release, source_id in source_ids.items()}
+    labels = {release: str(ctx.raw_file(source_id)) for release, source_id in source_ids.items()}
     non_country = ctx.reference(NON_COUNTRY_FILE)
-    glotip, quarantine = glotip_from_raw(raws, countries["iso3"], labels, non_country)
+    glotip, quarantine = glotip_from_raw(raws, countries["iso3"], labels, non_country, source_ids=source_ids)
     return {"glotip": glotip, "glotip_quarantine": quarantine}

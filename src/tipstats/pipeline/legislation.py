@@ -15,15 +15,17 @@ import re
 
 import pandas as pd
 
+from tipstats import sources
 from tipstats.errors import DataValidationError, Failure, row_number
 from tipstats.schemas.legislation import FLAG_SEPARATOR, KELLEY_LAST_YEAR
 
-KELLEY_PANEL = "kelley_panel"
-KELLEY_BY_COUNTRY = "kelley_by_country"
-KELLEY_FIG63 = "kelley_fig6_3"
-EVIDENCE = "legislation_evidence_2014_2021"
-TEXT_FIGURES = "glotip_text_figures"
-REPORT = "a76120"
+# The sources read, asked of the registry by their raw model (the report by its subject).
+KELLEY_PANEL_MODEL = "legislation:RawKelleyPanel"
+KELLEY_BY_COUNTRY_MODEL = "legislation:RawKelleyByCountry"
+KELLEY_FIG63_MODEL = "legislation:RawKelleyFigure63"
+EVIDENCE_MODEL = "legislation:RawLegislationEvidence"
+TEXT_FIGURES_MODEL = "victims:RawTextFigures"
+REPORT_SUBJECT = "report"
 
 KELLEY_YARDSTICK = "kelley_full_criminalisation"
 EVIDENCE_YARDSTICK = "us_tip_report_law"
@@ -237,7 +239,7 @@ def attach_iso3(frame: pd.DataFrame, codes: pd.DataFrame, label: str) -> pd.Data
     return merged
 
 
-def kelley_rows(derived: pd.DataFrame) -> pd.DataFrame:
+def kelley_rows(derived: pd.DataFrame, source_id: str) -> pd.DataFrame:
     """The Kelley part of ``legislation`` (derived frame must already carry ``iso3``)."""
     out = derived.copy()
     out["yardstick"] = KELLEY_YARDSTICK
@@ -251,7 +253,7 @@ def kelley_rows(derived: pd.DataFrame) -> pd.DataFrame:
         "source_url",
     ]:
         out[column] = None
-    out["source_id"] = KELLEY_PANEL
+    out["source_id"] = source_id
     return out[LEGISLATION_COLUMNS]
 
 
@@ -296,7 +298,7 @@ def evidence_year(date_as_given: str, year_as_given: str | None, date_kind: str)
     return {"year": year, "month": month, "year_basis": basis, "flags": flags}
 
 
-def evidence_rows(raw: pd.DataFrame, kelley: pd.DataFrame) -> pd.DataFrame:
+def evidence_rows(raw: pd.DataFrame, kelley: pd.DataFrame, source_id: str) -> pd.DataFrame:
     """The 2014-2021 evidence rows of ``legislation`` (yardstick ``us_tip_report_law``).
 
     ``kelley`` (the Kelley rows, with ``iso3``) is used only for the flag saying that a law dated
@@ -336,7 +338,7 @@ def evidence_rows(raw: pd.DataFrame, kelley: pd.DataFrame) -> pd.DataFrame:
                 "flags": _join_flags(flags),
                 "quote": src["quote"],
                 "note": src["note"],
-                "source_id": EVIDENCE,
+                "source_id": source_id,
                 "source_url": src["source_url"],
             }
         )
@@ -349,7 +351,7 @@ def evidence_rows(raw: pd.DataFrame, kelley: pd.DataFrame) -> pd.DataFrame:
 # -- panel -------------------------------------------------------------------------------------
 
 
-def panel_rows(panel: pd.DataFrame, codes: pd.DataFrame, label: str) -> pd.DataFrame:
+def panel_rows(panel: pd.DataFrame, codes: pd.DataFrame, label: str, source_id: str) -> pd.DataFrame:
     """``legislation_panel``: every source row, artefacts set aside, full criminalisation carried forward.
 
     A country whose last observed level is 2 gets level 2 (``carried_forward``) for every later year to
@@ -391,7 +393,7 @@ def panel_rows(panel: pd.DataFrame, codes: pd.DataFrame, label: str) -> pd.DataF
         out = pd.concat([out, new], ignore_index=True)
     out["level"] = pd.array(out["level"], dtype="Int64")
     out = attach_iso3(out, codes, label)
-    out["source_id"] = KELLEY_PANEL
+    out["source_id"] = source_id
     out = out[["iso3", "year", "level", "value_status", "note", "source_id"]]
     return out.sort_values(["iso3", "year"]).reset_index(drop=True)
 
@@ -459,7 +461,7 @@ def parse_period(text: str) -> dict:
     raise ValueError(f"unrecognised date or period {text!r}")
 
 
-def counts_from_text_figures(raw: pd.DataFrame, label: str) -> pd.DataFrame:
+def counts_from_text_figures(raw: pd.DataFrame, label: str, source_id: str) -> pd.DataFrame:
     """The GLOTIP legislation counts of the text-figures file, one row per statement."""
     failures: list[Failure] = []
     by_id = raw.set_index("figure_id", drop=False)
@@ -532,7 +534,7 @@ def counts_from_text_figures(raw: pd.DataFrame, label: str) -> pd.DataFrame:
                 "unit_as_given": unit,
                 "definition": wording,
                 "quote": src["quote"],
-                "source_id": TEXT_FIGURES,
+                "source_id": source_id,
                 "source_url": src["source_url"],
             }
         )
@@ -561,7 +563,7 @@ def report_paragraph(text: str, number: int) -> str:
     return " ".join(body.split())
 
 
-def parse_report_legislation_count(text: str) -> dict:
+def parse_report_legislation_count(text: str, source_id: str) -> dict:
     """The legislation count of A/76/120 paragraph 6 ('Of the 181 countries assessed ... 169 countries had
     adopted, by August 2020, dedicated legislation ...'), parsed from the report text."""
     paragraph = report_paragraph(text, 6)
@@ -582,7 +584,7 @@ def parse_report_legislation_count(text: str) -> dict:
         "unit_as_given": None,
         "definition": match.group("definition"),
         "quote": quote,
-        "source_id": REPORT,
+        "source_id": source_id,
         "source_url": None,
     }
 
@@ -652,34 +654,45 @@ def check_against_figure(derived: pd.DataFrame, figure: pd.DataFrame, label: str
 
 
 def build(ctx) -> dict[str, pd.DataFrame]:
-    panel_label = str(ctx.raw_file(KELLEY_PANEL))
-    by_country = ctx.raw(KELLEY_BY_COUNTRY)
-    panel = typed_panel(ctx.raw(KELLEY_PANEL))
+    kelley_panel, kelley_by_country, kelley_fig63, evidence_id, text_figures = (
+        sources.source_id(ctx.registry, raw_model=model)
+        for model in [
+            KELLEY_PANEL_MODEL,
+            KELLEY_BY_COUNTRY_MODEL,
+            KELLEY_FIG63_MODEL,
+            EVIDENCE_MODEL,
+            TEXT_FIGURES_MODEL,
+        ]
+    )
+    report_id = sources.source_id(ctx.registry, subject=REPORT_SUBJECT)
+    panel_label = str(ctx.raw_file(kelley_panel))
+    by_country = ctx.raw(kelley_by_country)
+    panel = typed_panel(ctx.raw(kelley_panel))
     codes = iso3_by_ccode(by_country)
 
     derived = derive_kelley(panel, panel_label)
-    failures = check_against_by_country(derived, by_country, str(ctx.raw_file(KELLEY_BY_COUNTRY)))
-    failures += check_against_figure(derived, ctx.raw(KELLEY_FIG63), str(ctx.raw_file(KELLEY_FIG63)))
+    failures = check_against_by_country(derived, by_country, str(ctx.raw_file(kelley_by_country)))
+    failures += check_against_figure(derived, ctx.raw(kelley_fig63), str(ctx.raw_file(kelley_fig63)))
     if failures:
         raise DataValidationError(failures)
     derived = attach_iso3(derived, codes, panel_label)
 
     countries = ctx.outputs["countries"]["iso3"]
-    evidence_raw = ctx.raw(EVIDENCE)
-    check_iso3_in_countries(codes, countries, str(ctx.raw_file(KELLEY_BY_COUNTRY)))
-    check_iso3_in_countries(evidence_raw, countries, str(ctx.raw_file(EVIDENCE)))
+    evidence_raw = ctx.raw(evidence_id)
+    check_iso3_in_countries(codes, countries, str(ctx.raw_file(kelley_by_country)))
+    check_iso3_in_countries(evidence_raw, countries, str(ctx.raw_file(evidence_id)))
 
-    kelley = kelley_rows(derived)
-    evidence = evidence_rows(evidence_raw, kelley)
+    kelley = kelley_rows(derived, kelley_panel)
+    evidence = evidence_rows(evidence_raw, kelley, evidence_id)
     legislation = pd.concat([kelley, evidence], ignore_index=True)
     legislation = legislation.sort_values(["iso3", "yardstick"]).reset_index(drop=True)
 
     counts = counts_dataset(
-        counts_from_text_figures(ctx.raw(TEXT_FIGURES), str(ctx.raw_file(TEXT_FIGURES))),
-        parse_report_legislation_count(ctx.text(REPORT)),
+        counts_from_text_figures(ctx.raw(text_figures), str(ctx.raw_file(text_figures)), text_figures),
+        parse_report_legislation_count(ctx.text(report_id), report_id),
     )
     return {
         "legislation": legislation,
-        "legislation_panel": panel_rows(panel, codes, panel_label),
+        "legislation_panel": panel_rows(panel, codes, panel_label, kelley_panel),
         "legislation_counts": counts,
     }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tipstats import sources
 from tipstats.errors import DataValidationError, Failure, row_number
 
-SOURCE_ID = "wb_population"
+RAW_MODEL = "population:RawPopulation"
 
 
 def population_from_raw(raw: pd.DataFrame, country_codes: pd.Series, label: str) -> pd.DataFrame:
@@ -21,11 +22,11 @@ def population_from_raw(raw: pd.DataFrame, country_codes: pd.Series, label: str)
         raise DataValidationError(
             Failure(label, row_number(i), "Value", "population > 0", raw.at[i, "Value"]) for i in bad
         )
-    out["source_id"] = SOURCE_ID
     return out.sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
 def build(ctx) -> dict[str, pd.DataFrame]:
-    raw = ctx.raw(SOURCE_ID)
+    sid = sources.source_id(ctx.registry, raw_model=RAW_MODEL)
     countries = ctx.outputs["countries"]
-    return {"population": population_from_raw(raw, countries["iso3"], str(ctx.raw_file(SOURCE_ID)))}
+    population = population_from_raw(ctx.raw(sid), countries["iso3"], str(ctx.raw_file(sid)))
+    return {"population": population.assign(source_id=sid)}

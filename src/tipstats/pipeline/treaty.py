@@ -21,14 +21,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tipstats import sources
 from tipstats.countries import name_to_iso3
 from tipstats.errors import DataValidationError, Failure, row_number
 from tipstats.facts import ENTRY_INTO_FORCE_DAYS
 
-UNTC_SOURCES = {"untc_tip_2018": "tip_protocol", "untc_som_2018": "som_protocol", "untc_untoc_2014": "untoc"}
-EVIDENCE_SOURCES = ["tip_evidence", "tip_evidence_five_states"]
-COUNT_SOURCES = ["tip_party_counts", "tip_party_counts_2018_2024"]
-REPORT_ID = "a76120"
+# Which sources the builder reads is asked of the registry, by raw model (and role ``treaty``).
+PARTICIPANTS_MODEL = "treaty:RawParticipants"
+EVIDENCE_MODEL = "treaty:RawEvidence"
+COUNTS_MODEL = "treaty:RawPartyCounts"
+REPORT_SUBJECT = "report"
 
 MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 _MONTH = "|".join(MONTHS)
@@ -210,7 +212,9 @@ def events_from_untc(raw: pd.DataFrame, treaty: str, source_id: str, iso3: pd.Se
     )
 
 
-def events_from_report(accessions: pd.DataFrame, iso3: pd.Series, quote_date: str) -> pd.DataFrame:
+def events_from_report(
+    accessions: pd.DataFrame, iso3: pd.Series, quote_date: str, report_id: str
+) -> pd.DataFrame:
     """Rows for the States A/76/120 names, with the report as their source."""
     return pd.DataFrame(
         {
@@ -224,7 +228,7 @@ def events_from_report(accessions: pd.DataFrame, iso3: pd.Series, quote_date: st
             "action_date_precision": "day",
             "action_date_earliest": accessions["action_date"].to_numpy(),
             "action_date_latest": accessions["action_date"].to_numpy(),
-            "source_id": REPORT_ID,
+            "source_id": report_id,
             "source_url": pd.NA,
             "note": f"A/76/120 paragraph 5; its footnote 1 gives the status of ratification as at {quote_date}.",
         }
@@ -464,7 +468,7 @@ def counts_from_raw(raw: pd.DataFrame, source_id: str) -> pd.DataFrame:
     )
 
 
-def count_from_report(text: str) -> pd.DataFrame:
+def count_from_report(text: str, report_id: str) -> pd.DataFrame:
     """The report's own count of parties, with the date of its footnote 1."""
     found = report_party_count(text)
     precision, start, end = partial_date_bounds(found["date"])
@@ -480,7 +484,7 @@ def count_from_report(text: str) -> pd.DataFrame:
             "qualifier": [pd.NA],
             "signatories": pd.array([pd.NA], dtype="Int64"),
             "kind": ["UN report A/76/120, paragraph 5 and footnote 1 (the report under test)"],
-            "source_id": [REPORT_ID],
+            "source_id": [report_id],
             "source_url": [pd.NA],
             "note": [f'"{found["quote"]}"; footnote 1: "Status of ratification as at" {found["date"]}.'],
         }
@@ -520,25 +524,27 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     def codes(values: pd.Series, label: str, column: str) -> pd.Series:
         return name_to_iso3(values, file=label, column=column, mapping=names)
 
+    report_id = sources.source_id(ctx.registry, subject=REPORT_SUBJECT)
     try:
-        for source_id, treaty in UNTC_SOURCES.items():
-            raw, label = ctx.raw(source_id), str(ctx.raw_file(source_id))
-            parts.append(
-                events_from_untc(raw, treaty, source_id, codes(raw["participant"], label, "participant"))
-            )
-        text = ctx.text(REPORT_ID)
+        for sid, treaty in sources.source_values(
+            ctx.registry, "treaty", raw_model=PARTICIPANTS_MODEL
+        ).items():
+            raw, label = ctx.raw(sid), str(ctx.raw_file(sid))
+            parts.append(events_from_untc(raw, treaty, sid, codes(raw["participant"], label, "participant")))
+        text = ctx.text(report_id)
         accessions = report_accessions(text)
         parts.append(
             events_from_report(
                 accessions,
-                codes(accessions["participant"], str(ctx.raw_file(REPORT_ID)), "paragraph 5"),
+                codes(accessions["participant"], str(ctx.raw_file(report_id)), "paragraph 5"),
                 report_party_count(text)["date"],
+                report_id,
             )
         )
-        for source_id in EVIDENCE_SOURCES:
-            raw, label = ctx.raw(source_id), str(ctx.raw_file(source_id))
+        for sid in sources.source_ids(ctx.registry, raw_model=EVIDENCE_MODEL):
+            raw, label = ctx.raw(sid), str(ctx.raw_file(sid))
             events, problems = events_from_evidence(
-                raw, source_id, codes(raw["participant"], label, "participant"), label
+                raw, sid, codes(raw["participant"], label, "participant"), label
             )
             failures += problems
             parts.append(events)
@@ -555,8 +561,10 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     if failures:
         raise DataValidationError(failures)
 
-    counts = [counts_from_raw(ctx.raw(sid), sid) for sid in COUNT_SOURCES]
-    counts.append(count_from_report(ctx.text(REPORT_ID)))
+    counts = [
+        counts_from_raw(ctx.raw(sid), sid) for sid in sources.source_ids(ctx.registry, raw_model=COUNTS_MODEL)
+    ]
+    counts.append(count_from_report(ctx.text(report_id), report_id))
     party_counts = pd.concat(counts, ignore_index=True)
     party_counts = party_counts.sort_values(
         ["treaty", "date_earliest", "date", "source_id"], kind="stable"

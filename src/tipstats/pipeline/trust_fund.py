@@ -6,9 +6,10 @@ import re
 
 import pandas as pd
 
+from tipstats import sources
 from tipstats.errors import DataValidationError, Failure, row_number
 
-SOURCE_ID = "unvtf_figures"
+RAW_MODEL = "trust_fund:RawTrustFund"
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -80,10 +81,9 @@ def trust_fund_from_raw(raw: pd.DataFrame, label: str) -> pd.DataFrame:
             "note": raw["note"].to_numpy(),
         }
     )
-    out["source_id"] = SOURCE_ID
     return out
 
 
 def build(ctx) -> dict[str, pd.DataFrame]:
-    raw = ctx.raw(SOURCE_ID)
-    return {"trust_fund": trust_fund_from_raw(raw, str(ctx.raw_file(SOURCE_ID)))}
+    sid = sources.source_id(ctx.registry, raw_model=RAW_MODEL)
+    return {"trust_fund": trust_fund_from_raw(ctx.raw(sid), str(ctx.raw_file(sid))).assign(source_id=sid)}

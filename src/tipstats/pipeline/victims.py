@@ -16,7 +16,7 @@ import re
 import pandas as pd
 
 from tipstats.errors import DataValidationError, Failure, row_number
-from tipstats.pipeline.glotip import ADULT, CHILD, DETECTED, MAIN_RELEASE, OTHER_FORMS, SOURCE_IDS
+from tipstats.pipeline.glotip import ADULT, CHILD, DETECTED, MAIN_RELEASE, OTHER_FORMS
 from tipstats.schemas.victims import (
     EXPLOITATION_FORMS,
     EXPLOITATION_PARTITIONS,
@@ -313,7 +313,9 @@ FORM_OF_CATEGORY = {
 }
 
 
-def _computed_rows(cells: pd.DataFrame, member: str, members: list[str], definition: str) -> pd.DataFrame:
+def _computed_rows(
+    cells: pd.DataFrame, member: str, members: list[str], definition: str, release: str, source_id: str | None
+) -> pd.DataFrame:
     """Shares per year from one row per (iso3, year, member) with columns n_rows, n_numeric, total.
 
     A country-year enters when every member has at least one row and every row is numeric. No cells (a
@@ -367,9 +369,9 @@ def _computed_rows(cells: pd.DataFrame, member: str, members: list[str], definit
                     "value_as_given": None,
                     "n_countries": int(stats["n_countries"]),
                     "n_victims": int(counts[name]),
-                    "release": MAIN_RELEASE,
+                    "release": release,
                     "figure_id": None,
-                    "source_id": SOURCE_IDS[MAIN_RELEASE],
+                    "source_id": source_id,
                     "source_url": None,
                     "note": note,
                 }
@@ -411,7 +413,8 @@ def computed_victim_shares(glotip: pd.DataFrame, release: str = MAIN_RELEASE) ->
         group=(g["sex"] + "|" + g["age"]).map({f"{s}|{a}": v for (s, a), v in SEX_AGE_GROUPS.items()})
     )
     definition = "Detected trafficking victims, Dimension Total: Female/Male x 0 to 17 / 18 years or over"
-    return _computed_rows(_cell_stats(g, "group"), "group", ["women", "girls", "men", "boys"], definition)
+    members = ["women", "girls", "men", "boys"]
+    return _computed_rows(_cell_stats(g, "group"), "group", members, definition, release, _source_of(g))
 
 
 def computed_exploitation_shares(glotip: pd.DataFrame, release: str = MAIN_RELEASE) -> pd.DataFrame:
@@ -434,7 +437,15 @@ def computed_exploitation_shares(glotip: pd.DataFrame, release: str = MAIN_RELEA
         "'Other forms of exploitation' rows"
     )
     members = ["sexual_exploitation", "forced_labour", "other_forms"]
-    return _computed_rows(_cell_stats(f, "form"), "form", members, definition)
+    return _computed_rows(_cell_stats(f, "form"), "form", members, definition, release, _source_of(f))
+
+
+def _source_of(rows: pd.DataFrame) -> str | None:
+    """The source_id of the glotip rows a share is computed from (one release: one source)."""
+    ids = rows["source_id"].dropna().unique()
+    if len(ids) > 1:
+        raise ValueError(f"computed shares mix sources: {sorted(ids)}")
+    return str(ids[0]) if len(ids) else None
 
 
 # -- build ----------------------------------------------------------------------------------------

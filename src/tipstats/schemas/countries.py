@@ -103,7 +103,8 @@ class CountryNames(ProcessedModel):
     )
     note: Series[str] = field(
         "How the code was established: by a source that gives this spelling beside its code, by the "
-        "treaty README's correspondence of old and new UN names, or by review (with the reason).",
+        "correspondence of old and new UN names in data/raw/treaty/README.md (section 1, Files), or by "
+        "review (with the reason).",
     )
     source_id: Series[str] = field(
         "Source of the mapping: the reviewed file data/reference/country_names.csv.", isin=[NAMES_SOURCE_ID]

@@ -21,7 +21,8 @@ from tipstats.schemas.base import (
 
 KELLEY_FIRST_YEAR = 1967  # first year of the Kelley panel
 KELLEY_LAST_YEAR = 2014  # last year of the Kelley panel
-FIGURE_6_3_FIRST_YEAR = 2000  # Scorecard Diplomacy Figure 6.3 covers 2000-2014 (legislation README)
+# Scorecard Diplomacy Figure 6.3 covers 2000-2014 (data/raw/legislation/README.md, Files in this folder)
+FIGURE_6_3_FIRST_YEAR = 2000
 KELLEY_LEVELS = (0, 1, 2)  # 0 = none, 1 = partial, 2 = full criminalisation
 
 YARDSTICKS = ("kelley_full_criminalisation", "us_tip_report_law")

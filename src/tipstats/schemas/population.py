@@ -7,7 +7,8 @@ from pandera.typing import Series
 
 from tipstats.schemas.base import ISO3_PATTERN, ProcessedModel, RawModel, field, raw_year_field
 
-# The World Bank series run from 1960; the snapshot of 2026-03-06 ends in 2024 (population README).
+# The World Bank series run from 1960; the snapshot of 2026-03-06 ends in 2024
+# (data/raw/population/README.md, section File).
 FIRST_YEAR, LAST_YEAR = 1960, 2024
 
 

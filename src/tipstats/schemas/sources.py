@@ -38,11 +38,37 @@ class Sources(ProcessedModel):
     )
     bytes: Series["Int64"] = field("Size of the raw file at intake.", unit="bytes", nullable=True, gt=0)
     caveats: Series[str] = field("Plain-language caveats about the source.", nullable=True)
+    subject: Series[str] = field(
+        "Subject folder of the source (data/raw/<subject>/); `countries` for the reviewed names."
+    )
+    raw_model: Series[str] = field(
+        "Pandera model the raw CSV must satisfy (`topic:ModelName` in tipstats.schemas); missing for sources "
+        "read as text.",
+        nullable=True,
+    )
+    treaty: Series[str] = field(
+        "Treaty whose participants the table lists (UNTC participant tables).", nullable=True
+    )
+    release: Series[str] = field(
+        "dataUNODC release date of the file (dataUNODC country datasets).", nullable=True
+    )
+    name_column: Series[str] = field(
+        "Column of the raw file that holds country names, if any.", nullable=True
+    )
+    code_column: Series[str] = field(
+        "Column of the raw file that gives a country code beside the name, if any.", nullable=True
+    )
+    received_as: Series[str] = field(
+        "Path of the file in the shared source folder when tipstats received it (its name then).",
+        nullable=True,
+    )
+    readme: Series[str] = field("README of the source's folder, in the repository.", nullable=True)
 
     class Config:
         title = "Sources registry"
         description = (
             "Every source that a curated row cites: producer, title, full citation, address, repository and "
-            "commit, dates, licence and the SHA-256 of the raw file as received."
+            "commit, dates, licence, the SHA-256 of the raw file as received, its raw model and the role builders read "
+            "it in. Generated from the origin records data/raw/<subject>/<file>.meta.yml."
         )
         metadata = {"key": ["source_id"], "as_of": "2026-11-29", "caveats": []}

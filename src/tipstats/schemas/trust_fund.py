@@ -15,7 +15,7 @@ EARLIEST_DATE = pd.Timestamp("2010-01-01")
 LATEST_DATE = LATEST_SOURCE_DATE
 FIRST_YEAR, LAST_YEAR = EARLIEST_DATE.year, LATEST_DATE.year
 
-# Units: the README's column table names `USD million`, `USD`, `EUR million`, `projects`, `NGOs`,
+# Units: the column table of data/raw/trust_fund/README.md (section File) names `USD million`, `USD`, `EUR million`, `projects`, `NGOs`,
 # `countries`, `proposals`, `persons per year` and ends with "..."; the rest are the other units the
 # file uses, two of them openly uncertain (a cut text, an unstated currency).
 UNITS = (
@@ -38,8 +38,8 @@ UNITS = (
     "million (currency not stated)",
 )
 MONEY_UNITS = ("USD million", "USD", "EUR million", "million (currency not stated)")
-# Qualifiers: the README's list, plus `minimum` and `maximum`, which the file uses for the bounds of
-# the third call's grant size (USD 20,000 to 60,000) and the README's list omits.
+# Qualifiers: the list in data/raw/trust_fund/README.md (section File), plus `minimum` and `maximum`, which the file uses for the bounds of
+# the third call's grant size (USD 20,000 to 60,000) and that list omits.
 README_QUALIFIERS = (
     "more than",
     "over",
@@ -170,8 +170,8 @@ class TrustFund(ProcessedModel):
                 "contributors, 9 April 2020) is cut after '33 pri[...]', so what the 33 are is not known.",
                 "Dates of undated UNODC pages are unknown (date_precision undated). 'Call' numbering follows the "
                 "sources; no year-by-year contributions table and no donor table were found.",
-                "The README's list of qualifiers omits 'minimum' and 'maximum', used for the third call's grant "
-                "size bounds.",
+                "The list of qualifiers in data/raw/trust_fund/README.md (section File) omits 'minimum' and "
+                "'maximum', used for the third call's grant size bounds.",
             ],
         }
 
