@@ -40,7 +40,7 @@ data: $(PROCESSED) ## build data/processed from data/raw (validated, all or noth
 
 include mk/reports.mk
 
-ANALYSIS_SRC := $(wildcard src/tipstats/analysis/*.py)
+ANALYSIS_SRC := $(shell find src/tipstats/analysis -name '*.py' | sort)
 CLAIMS_SRC := $(wildcard src/tipstats/claims/*.py)
 TABLES := reports/tables/manifest.txt
 
