@@ -45,7 +45,7 @@ datasets = $(foreach d,$(1),$(DATA_STAMPS)/$(d).cksum)
 include mk/datasets.mk
 include mk/reports.mk
 
-ANALYSIS_SRC := $(wildcard src/tipstats/analysis/*.py)
+ANALYSIS_SRC := $(shell find src/tipstats/analysis -name '*.py' | sort)
 CLAIMS_SRC := $(wildcard src/tipstats/claims/*.py)
 TABLES := reports/tables/manifest.txt
 

@@ -300,7 +300,7 @@ def treaty_events():
 @FRAME_SETTINGS
 @given(first=dates, second=dates, treaty=st.sampled_from(["tip_protocol", "som_protocol", "untoc"]))
 def test_parties_as_of_never_shrinks_as_the_date_advances(treaty_events, first, second, treaty):
-    from tipstats.treaty import parties_as_of, party_count_as_of, party_count_range
+    from tipstats.analysis.treaty import parties_as_of, party_count_as_of, party_count_range
 
     early, late = sorted([first, second])
     before = set(parties_as_of(early, treaty, treaty_events)["participant"])
@@ -346,7 +346,7 @@ def synthetic_events(spans: list[tuple[pd.Timestamp | None, int]]) -> pd.DataFra
 )
 def test_parties_as_of_on_synthetic_events(spans, first, second):
     """Known at a date = latest bound on or before it; the range also admits windows still open."""
-    from tipstats.treaty import parties_as_of, party_count_range
+    from tipstats.analysis.treaty import parties_as_of, party_count_range
 
     events = synthetic_events(spans)
     early, late = sorted([pd.Timestamp(first), pd.Timestamp(second)])

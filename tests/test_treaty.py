@@ -12,12 +12,18 @@ import csv
 import pandas as pd
 import pytest
 
+from tipstats.analysis.treaty import (
+    known_vs_official,
+    parties_as_of,
+    party_count_as_of,
+    party_count_range,
+    party_windows,
+)
 from tipstats.errors import DataValidationError
 from tipstats.paths import RAW_DIR
 from tipstats.pipeline import treaty as bt
 from tipstats.schemas.base import validate
 from tipstats.schemas.treaty import PartyCounts, TreatyEvents
-from tipstats.treaty import known_vs_official, parties_as_of, party_count_as_of, party_count_range, party_rows
 
 TIP = "treaty/tip_protocol_participants.csv"
 EVIDENCE = "treaty/tip_protocol_post2017_evidence.csv"
@@ -102,7 +108,7 @@ def test_report_and_evidence_rows_are_both_kept(events):
     nepal = events[events["participant"] == "Nepal"].set_index("source_id")
     assert nepal.at["tip_evidence", "action_date_precision"] == "year"
     assert nepal.at["tip_evidence_five_states", "action_date_precision"] == "none"
-    assert party_rows(events=events).set_index("participant").at["Nepal", "source_id"] == "a76120"
+    assert party_windows(events).set_index("participant").at["Nepal", "source_id"] == "a76120"
 
 
 def test_palau_is_a_window_never_a_day(events):
@@ -351,7 +357,7 @@ def _hand_events():
 
 
 def test_parties_as_of_uses_one_row_per_state_by_source_preference():
-    chosen = party_rows(events=_hand_events()).set_index("participant")
+    chosen = party_windows(_hand_events()).set_index("participant")
     assert chosen.at["Aland", "source_id"] == "untc_tip_2018"  # the depositary's table wins
     assert chosen.at["Bland", "source_id"] == "a76120"
     assert "Eland" not in chosen.index  # signature only

@@ -25,15 +25,23 @@ _LAZY = {
     "list_datasets": "tipstats.datasets:list_datasets",
     "load": "tipstats.loaders:load",
     "describe": "tipstats.loaders:describe",
-    "parties_as_of": "tipstats.treaty:parties_as_of",
+    "parties_as_of": "tipstats.analysis.treaty:parties_as_of",
+    "party_count_as_of": "tipstats.analysis.treaty:party_count_as_of",
+    "party_count_range": "tipstats.analysis.treaty:party_count_range",
+    "known_vs_official": "tipstats.analysis.treaty:known_vs_official",
     "claims": "tipstats.claims:claims",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tipstats.analysis.treaty import (
+        known_vs_official,
+        parties_as_of,
+        party_count_as_of,
+        party_count_range,
+    )
     from tipstats.claims import claims
     from tipstats.datasets import list_datasets
     from tipstats.loaders import describe, load
-    from tipstats.treaty import parties_as_of
 
 
 def __getattr__(name: str) -> Any:
@@ -52,4 +60,15 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_LAZY])
 
 
-__all__ = ["__version__", "claims", "describe", "list_datasets", "load", "parties_as_of", *_loader_names]
+__all__ = [
+    "__version__",
+    "claims",
+    "describe",
+    "known_vs_official",
+    "list_datasets",
+    "load",
+    "parties_as_of",
+    "party_count_as_of",
+    "party_count_range",
+    *_loader_names,
+]

@@ -174,7 +174,7 @@ def load_treaty_events() -> pd.DataFrame:
       report A/76/120 (Brunei Darussalam, Comoros, Nepal) and the two evidence files (Bangladesh, Brunei
       Darussalam, Comoros, Nepal, Andorra, Bhutan, Palau, Pakistan) document. The official counts
       (dataset `party_counts`: 178 in Oct 2020, 182 in Apr 2024) are higher than the rows can explain;
-      `tipstats.treaty.known_vs_official` shows the gap.
+      `tipstats.known_vs_official` shows the gap.
     - The Organized Crime Convention (untoc) table is a scrape of January 2014 (latest action
       2013-10-17): at least ten later parties are missing (179 parties in the scrape; the UNTC header of
       January 2018 gives 189). Its footnote markers were stripped by the scraper.

@@ -1,7 +1,9 @@
-"""Statistical analyses that return tidy result tables (estimates, intervals, n).
+"""Derivations and statistical analyses that return tidy tables (estimates, intervals, n).
 
 The notebooks, the figures and the claims audit all read their numbers from here, so a result is
-computed in one place only. statsmodels and scipy are imported inside the functions that need them.
+computed in one place only; the figures only draw. One module per subject: :mod:`.treaty` (parties
+at a date), :mod:`.legislation`, :mod:`.victims`, :mod:`.trust_fund` and the :mod:`.convictions`
+package. statsmodels and scipy are imported inside the functions that need them.
 """
 
 from __future__ import annotations

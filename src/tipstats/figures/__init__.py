@@ -21,24 +21,24 @@ from matplotlib.figure import Figure
 from tipstats.figures import style
 from tipstats.figures._registry import FIGURES, FigureSpec, figure
 
-# Importing the topic modules registers their figures.
+# Importing the subject modules registers their figures.
 from tipstats.figures.convictions import (
     conviction_rates_by_cohort,
     coverage_heatmap,
     event_study_coefficients,
 )
 from tipstats.figures.legislation import legislation_counts
-from tipstats.figures.ratification import ratification_gap, ratification_timeline
 from tipstats.figures.style import save, use_style
+from tipstats.figures.treaty import ratification_gap, ratification_timeline
 from tipstats.figures.trust_fund import trust_fund_calls, trust_fund_overview
 from tipstats.figures.victims import exploitation_shares_by_edition, victim_shares_by_edition
 
-#: Gallery order: by topic, in the order of the report; within a topic, in the module's order.
-TOPIC_ORDER = ("ratification", "legislation", "convictions", "victims", "trust_fund")
+#: Gallery order: by subject, in the order of the report; within a subject, in the module's order.
+SUBJECT_ORDER = ("treaty", "legislation", "convictions", "victims", "trust_fund")
 
 
 def _in_gallery_order() -> None:
-    rank = {f"tipstats.figures.{topic}": i for i, topic in enumerate(TOPIC_ORDER)}
+    rank = {f"tipstats.figures.{subject}": i for i, subject in enumerate(SUBJECT_ORDER)}
     names = list(FIGURES)
     for name in sorted(names, key=lambda n: (rank[FIGURES[n].function.__module__], names.index(n))):
         FIGURES[name] = FIGURES.pop(name)

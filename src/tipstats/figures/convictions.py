@@ -15,20 +15,22 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from tipstats.analysis import convictions as analysis
+from tipstats.facts import COHORT_BEFORE, COHORT_EARLY, COHORT_LATE, COHORT_NONE
 from tipstats.figures import style as S
 from tipstats.figures._registry import figure
 
 COHORT_COLOURS = {
-    "before 2003": S.HIGHLIGHT,
-    "2003-2008": S.DENIM,
-    "2009 or later": S.TEAL,
-    "none or unknown": S.CONTEXT,
+    COHORT_BEFORE: S.HIGHLIGHT,
+    COHORT_EARLY: S.DENIM,
+    COHORT_LATE: S.TEAL,
+    COHORT_NONE: S.CONTEXT,
 }
 SAMPLE_TITLES = {
-    "all reporting": "All reporting countries (the set changes each year)",
-    "balanced": "Balanced panel (countries reporting in most years)",
+    analysis.SAMPLE_ALL: "All reporting countries (the set changes each year)",
+    analysis.SAMPLE_BALANCED: "Balanced panel (countries reporting in most years)",
 }
-SAMPLE_COLOURS = {"all reporting": S.CONTEXT, "balanced": S.HIGHLIGHT}
+SAMPLE_COLOURS = {analysis.SAMPLE_ALL: S.CONTEXT, analysis.SAMPLE_BALANCED: S.HIGHLIGHT}
 #: Coverage heat map: status -> colour, in legend order.
 STATUS_COLOURS = {
     "numeric": S.DENIM,
@@ -44,12 +46,6 @@ STATUS_LABELS = {
 }
 
 
-def _analysis():
-    from tipstats.analysis import convictions
-
-    return convictions
-
-
 def _load(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
     if frame is not None:
         return frame
@@ -62,7 +58,7 @@ def _sources(convictions: pd.DataFrame, legislation: pd.DataFrame) -> list[str]:
     """The sources of the rows the analysis uses: the counts, their population, Kelley's coding."""
     kelley = legislation
     if "yardstick" in legislation.columns:
-        kelley = legislation.loc[legislation["yardstick"] == _analysis().KELLEY]
+        kelley = legislation.loc[legislation["yardstick"] == analysis.KELLEY]
     ids = [*convictions["source_id"].dropna().unique(), *kelley["source_id"].dropna().unique()]
     if "population_source_id" in convictions.columns:
         ids += list(convictions["population_source_id"].dropna().unique())
@@ -87,7 +83,6 @@ def conviction_rates_by_cohort(
 
     ``rates`` is the table of ``tipstats.analysis.convictions.cohort_rates`` (computed if not given).
     """
-    analysis = _analysis()
     conv = _load("convictions", convictions)
     leg = _load("legislation", legislation)
     table = rates if rates is not None else analysis.cohort_rates(conv, leg)
@@ -95,13 +90,13 @@ def conviction_rates_by_cohort(
     samples = [s for s in analysis.SAMPLES if s in set(table["sample"])]
     mid = table.loc[table["suppressed"] == headline]
     title = "Conviction rates by year of legislation"
-    compared = before_2003_higher(mid.loc[mid["sample"] == samples[-1]], analysis.COHORTS)
+    compared = analysis.before_2003_higher(mid.loc[mid["sample"] == samples[-1]], analysis.COHORTS)
     if compared is not None:
         higher, years = compared
         title = (
             f"Countries legislating before 2003 had the highest rate in {higher} of {years} years "
             f"({samples[-1]} panel)"
-            if samples[-1] == "balanced"
+            if samples[-1] == analysis.SAMPLE_BALANCED
             else f"Countries legislating before 2003 had the highest rate in {higher} of {years} years"
         )
     lo, hi = analysis.WINDOW
@@ -168,29 +163,6 @@ def conviction_rates_by_cohort(
     return fig
 
 
-def before_2003_higher(rates: pd.DataFrame, cohorts: tuple[str, ...]) -> tuple[int, int] | None:
-    """In how many years the before-2003 cohort's pooled rate exceeds every later legislating cohort's.
-
-    Only years where the before-2003 cohort and at least one later legislating cohort (not "none or
-    unknown") have a rate count. Returns ``(years higher, years compared)`` or None.
-
-    >>> rates = pd.DataFrame({"cohort": ["before 2003", "2003-2008"] * 2, "year": [2003, 2003, 2004, 2004],
-    ...                       "pooled_rate_per_100k": [0.3, 0.2, 0.1, 0.2]})
-    >>> before_2003_higher(rates, ("before 2003", "2003-2008", "2009 or later", "none or unknown"))
-    (1, 2)
-    """
-    first, later = cohorts[0], [c for c in cohorts[1:] if c != cohorts[-1]]
-    wide = rates.pivot_table(index="year", columns="cohort", values="pooled_rate_per_100k")
-    if first not in wide.columns:
-        return None
-    others = wide[[c for c in later if c in wide.columns]]
-    if others.empty:
-        return None
-    both = wide[first].notna() & others.notna().any(axis=1)
-    higher = (wide[first] > others.max(axis=1)) & both
-    return int(higher.sum()), int(both.sum())
-
-
 @figure(
     "event_study_coefficients",
     caption="Event study: change in persons convicted per 100,000 by years since full criminalisation (year before = 0), "
@@ -210,7 +182,6 @@ def event_study_coefficients(
     ``coefficients`` is the table of ``tipstats.analysis.convictions.event_study`` (computed for the
     headline treatment if not given).
     """
-    analysis = _analysis()
     conv = _load("convictions", convictions)
     leg = _load("legislation", legislation)
     headline = analysis.HEADLINE_TREATMENT
@@ -282,7 +253,6 @@ def coverage_heatmap(
     coverage: pd.DataFrame | None = None,
 ) -> Figure:
     """Countries x years of the convictions data, coloured by status, grouped by legislation cohort."""
-    analysis = _analysis()
     conv = _load("convictions", convictions)
     leg = _load("legislation", legislation)
     grid = coverage if coverage is not None else analysis.coverage_matrix(conv, leg)

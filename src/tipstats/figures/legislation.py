@@ -6,14 +6,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from tipstats.analysis.legislation import LEVELS, level_counts
+from tipstats.facts import TIP_PROTOCOL_IN_FORCE
 from tipstats.figures import style as S
 from tipstats.figures._registry import figure
 
-#: First year drawn: the Protocol's adoption year. Kelley's zeros before the 1990s are a back-fill.
-FIRST_YEAR = 2000
-LEVELS = {2: "Full", 1: "Partial", 0: "None"}
 LEVEL_COLOURS = {2: S.HIGHLIGHT, 1: S.CAMEL, 0: S.CONTEXT}
-PROTOCOL_IN_FORCE_YEAR = 2003 + (12 - 1) / 12 + 24 / 365  # 25 December 2003 on a year axis
 
 YARDSTICK_NOTE = (
     "Two yardsticks: Kelley codes full criminalisation (every form of trafficking, adults and children, "
@@ -29,26 +27,6 @@ def _load(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
     import tipstats
 
     return tipstats.load(name)
-
-
-def level_counts(legislation_panel: pd.DataFrame, first_year: int = FIRST_YEAR) -> pd.DataFrame:
-    """Countries per year and Kelley level (rows with a level only): columns year, level, countries.
-
-    >>> panel = pd.DataFrame({"iso3": ["AAA", "BBB", "AAA", "BBB"], "year": [2000, 2000, 2001, 2001],
-    ...                       "level": pd.array([0, 2, 2, pd.NA], dtype="Int64")})
-    >>> level_counts(panel).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
-    [{'year': 2000, 'level': 0, 'countries': 1}, {'year': 2000, 'level': 1, 'countries': 0},
-     {'year': 2000, 'level': 2, 'countries': 1}, {'year': 2001, 'level': 0, 'countries': 0},
-     {'year': 2001, 'level': 1, 'countries': 0}, {'year': 2001, 'level': 2, 'countries': 1}]
-    """
-    panel = legislation_panel.loc[legislation_panel["year"] >= first_year].dropna(subset=["level"])
-    years = sorted(
-        int(y) for y in legislation_panel.loc[legislation_panel["year"] >= first_year, "year"].unique()
-    )
-    counts = panel.groupby([panel["year"].astype(int), panel["level"].astype(int)]).size()
-    index = pd.MultiIndex.from_product([years, sorted(LEVELS)], names=["year", "level"])
-    counts = counts.reindex(index, fill_value=0).rename("countries").reset_index()
-    return counts.astype({"year": int, "level": int, "countries": int})
 
 
 def _count_x(row: pd.Series) -> float:
@@ -113,7 +91,8 @@ def legislation_counts(
             linewidth=2.6 if level == 2 else 1.6, zorder=3 if level == 2 else 2,
         )  # fmt: skip
     S.label_line_ends(ax, values=True)
-    S.add_event_rule(ax, PROTOCOL_IN_FORCE_YEAR, "Protocol in force\n(25 Dec 2003)")
+    in_force = TIP_PROTOCOL_IN_FORCE
+    S.add_event_rule(ax, S.decimal_year(in_force), f"Protocol in force\n({in_force.day} {in_force:%b %Y})")
     numeric["x"] = numeric.apply(_count_x, axis=1)
     numeric = numeric.sort_values("x")
     for i, (_, row) in enumerate(numeric.iterrows()):

@@ -320,6 +320,18 @@ def _x(ax: Axes, x: Any) -> Any:
     return ax.convert_xunits(x)
 
 
+def decimal_year(date: pd.Timestamp) -> float:
+    """``date`` on a year axis: the year, plus twelfths for the months before it and 365ths for the days.
+
+    The same arithmetic places a count known to a month at ``year + (month - 1) / 12``, so a day and
+    the month it falls in line up.
+
+    >>> decimal_year(pd.Timestamp("2003-12-25")) == 2003 + (12 - 1) / 12 + 24 / 365
+    True
+    """
+    return date.year + (date.month - 1) / 12 + (date.day - 1) / 365
+
+
 # -- direct labels -----------------------------------------------------------------------------------
 
 

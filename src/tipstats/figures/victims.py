@@ -9,12 +9,19 @@ the changing coverage is never hidden.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from tipstats.analysis.victims import (
+    FORMS,
+    VICTIM_GROUPS,
+    agreed_line,
+    first_published,
+    latest_published,
+    published_points,
+    with_children,
+)
 from tipstats.figures import _claims
 from tipstats.figures import style as S
 from tipstats.figures._registry import figure
@@ -24,7 +31,6 @@ REPORT_EDITION = "GLOTIP 2020"
 #: The report's statement on children's share (claims registry).
 CHILDREN_CLAIM = "p38a_children_over_30"
 
-VICTIM_GROUPS = ("women", "men", "girls", "boys", "children")
 VICTIM_LABELS = {"women": "Women", "men": "Men", "girls": "Girls", "boys": "Boys", "children": "Children"}
 VICTIM_COLOURS = {
     "women": S.CONTEXT,
@@ -34,15 +40,12 @@ VICTIM_COLOURS = {
     "children": S.HIGHLIGHT,
 }
 
-FORMS = ("sexual_exploitation", "forced_labour", "other_forms")
 FORM_LABELS = {
     "sexual_exploitation": "Sexual exploitation",
     "forced_labour": "Forced labour",
     "other_forms": "Other forms",
 }
 FORM_COLOURS = {"sexual_exploitation": S.HIGHLIGHT, "forced_labour": S.DENIM, "other_forms": S.CONTEXT}
-
-_PERIOD = re.compile(r"^\s*((?:19|20)\d{2})\s*[-\u2013]\s*((?:19|20)\d{2})\s*$")
 
 
 def _load(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -51,59 +54,6 @@ def _load(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
     import tipstats
 
     return tipstats.load(name)
-
-
-def published_points(
-    shares: pd.DataFrame, member: str, members: tuple[str, ...]
-) -> tuple[pd.DataFrame, list[str]]:
-    """Published shares among all victims that can be placed on a year axis, and what cannot.
-
-    A row with a single data year sits at that year; a row for a period ``YYYY-YYYY`` sits at the
-    period's middle, with ``x_start``/``x_end`` its ends (drawn as a horizontal bar). Rows with no
-    number (words, ranges) or no placeable period are returned as descriptions in the second value.
-
-    >>> frame = pd.DataFrame({"basis": ["published"] * 3, "among": ["all"] * 3, "group": ["boys"] * 3,
-    ...     "share": [3.0, 20.0, float("nan")], "year": pd.array([2004, pd.NA, pd.NA], dtype="Int64"),
-    ...     "year_or_period": ["2004", "2007-2010", "2016"], "edition": ["GLOTIP 2020", "GLOTIP 2012", "GLOTIP 2018"],
-    ...     "value_as_given": ["3", "20", "around half"]})
-    >>> points, skipped = published_points(frame, "group", ("boys",))
-    >>> points[["x", "x_start", "x_end", "share"]].to_dict("records")
-    [{'x': 2004.0, 'x_start': 2004.0, 'x_end': 2004.0, 'share': 3.0}, {'x': 2008.5, 'x_start': 2007.0, 'x_end': 2010.0, 'share': 20.0}]
-    >>> skipped
-    ['boys, 2016 (GLOTIP 2018): around half']
-    """
-    rows = shares.loc[
-        (shares["basis"] == "published") & (shares["among"] == "all") & shares[member].isin(members)
-    ]
-    placed, skipped = [], []
-    for _, row in rows.iterrows():
-        start = end = None
-        if pd.notna(row["year"]):
-            start = end = float(row["year"])
-        else:
-            match = _PERIOD.match(str(row["year_or_period"]))
-            if match:
-                start, end = float(match.group(1)), float(match.group(2))
-        if start is None or pd.isna(row["share"]):
-            given = row.get("value_as_given")
-            given = given if isinstance(given, str) else "no number"
-            skipped.append(f"{row[member]}, {row['year_or_period']} ({row['edition']}): {given}")
-            continue
-        placed.append({**row.to_dict(), "x": (start + end) / 2, "x_start": start, "x_end": end})
-    columns = [*rows.columns, "x", "x_start", "x_end"]
-    return pd.DataFrame(placed, columns=columns), skipped
-
-
-def agreed_line(points: pd.DataFrame) -> pd.DataFrame:
-    """One value per x where every quotation agrees; NaN where they conflict (the line breaks there).
-
-    >>> pts = pd.DataFrame({"x": [2004.0, 2004.0, 2018.0, 2018.0], "share": [10.0, 10.0, 48.0, 58.0]})
-    >>> agreed_line(pts).to_dict("records")
-    [{'x': 2004.0, 'share': 10.0}, {'x': 2018.0, 'share': nan}]
-    """
-    grouped = points.groupby("x")["share"].agg(["min", "max"])
-    value = grouped["min"].where(grouped["min"] == grouped["max"])
-    return pd.DataFrame({"x": grouped.index.astype(float), "share": value.to_numpy(dtype=float)})
 
 
 def _editions_by_x(points: pd.DataFrame) -> dict[float, str]:
@@ -168,30 +118,6 @@ def _x_words(points: pd.DataFrame, x: float) -> str:
     if row["x_start"] == row["x_end"]:
         return f"{x:g}"
     return f"{row['x_start']:g}-{row['x_end']:g}"
-
-
-def with_children(computed: pd.DataFrame) -> pd.DataFrame:
-    """Computed victim shares plus, where the data have none, ``children`` = girls + boys of the same year.
-
-    Girls and boys of a computed year share one denominator (the victims of the four groups in the
-    countries of that year), so their shares add exactly.
-
-    >>> rows = pd.DataFrame({"basis": "computed", "among": "all", "year": [2010, 2010, 2010, 2010],
-    ...     "group": ["women", "men", "girls", "boys"], "share": [50.0, 20.0, 18.0, 12.0], "n_countries": 9})
-    >>> with_children(rows).query("group == 'children'")[["year", "share", "n_countries"]].to_dict("records")
-    [{'year': 2010, 'share': 30.0, 'n_countries': 9}]
-    """
-    if "group" not in computed.columns or (computed["group"] == "children").any():
-        return computed
-    kids = computed.loc[computed["group"].isin(["girls", "boys"])]
-    complete = kids.groupby("year")["group"].transform("nunique") == 2
-    summed = (
-        kids.loc[complete]
-        .groupby("year", as_index=False)
-        .agg(share=("share", "sum"), n_countries=("n_countries", "max"))
-    )
-    summed = summed.assign(basis="computed", among="all", group="children")
-    return pd.concat([computed, summed], ignore_index=True)
 
 
 def _computed_panel(ax, strip, shares, member, members, labels, colours) -> tuple[int, int]:
@@ -281,16 +207,6 @@ def _shares_figure(
     return fig
 
 
-def _latest_published(shares: pd.DataFrame, member: str, name: str) -> tuple[str, float] | None:
-    points, _ = published_points(shares, member, (name,))
-    if points.empty:
-        return None
-    last = agreed_line(points).dropna().sort_values("x")
-    if last.empty:
-        return None
-    return f"{last['x'].iloc[-1]:g}", float(last["share"].iloc[-1])
-
-
 @figure(
     "victim_shares_by_edition",
     caption="Shares of women, men, girls and boys among detected victims: as published by GLOTIP editions "
@@ -314,8 +230,8 @@ def victim_shares_by_edition(
     claims = _claims.registry(claims_registry)
     row = _claims.claim(claims, CHILDREN_CLAIM)
     threshold = float(row["reported_value"])
-    first = _first_published(shares, "group", "children")
-    latest = _latest_published(shares, "group", "children")
+    first = first_published(shares, "group", "children")
+    latest = latest_published(shares, "group", "children")
     if first and latest:
         title = f"Children's share of detected victims rose from {first[1]:g}% ({first[0]}) to {latest[1]:g}% ({latest[0]})"
     else:
@@ -334,14 +250,6 @@ def victim_shares_by_edition(
     )  # fmt: skip
 
 
-def _first_published(shares: pd.DataFrame, member: str, name: str) -> tuple[str, float] | None:
-    points, _ = published_points(shares, member, (name,))
-    line = agreed_line(points).dropna().sort_values("x") if not points.empty else points
-    if line.empty:
-        return None
-    return f"{line['x'].iloc[0]:g}", float(line["share"].iloc[0])
-
-
 @figure(
     "exploitation_shares_by_edition",
     caption="Shares of detected victims by form of exploitation: as published by GLOTIP editions (50 and 38 per "
@@ -357,8 +265,8 @@ def exploitation_shares_by_edition(
 ) -> Figure:
     """Published and computed shares of detected victims by form of exploitation."""
     shares = _load("exploitation_shares", exploitation_shares)
-    sexual = _latest_published(shares, "form", "sexual_exploitation")
-    labour = _latest_published(shares, "form", "forced_labour")
+    sexual = latest_published(shares, "form", "sexual_exploitation")
+    labour = latest_published(shares, "form", "forced_labour")
     if sexual and labour and labour[1] > sexual[1]:
         title = f"Forced labour overtook sexual exploitation in the published shares ({labour[0]})"
     else:

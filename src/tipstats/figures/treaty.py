@@ -1,7 +1,7 @@
 """Ratification: parties over time from the action dates, and the gap to the official counts after 2017.
 
 The cumulative lines count, at each date, the participants whose action is known to precede it
-(``tipstats.treaty.party_rows``: one row per State, the depositary's table first). An action known
+(``tipstats.analysis.treaty.party_windows``: one row per State, the depositary's table first). An action known
 only to a window (Palau) counts from the end of its window; the pale band above the line reaches
 the count that also admits it from the start of its window. The dated counts of parties
 (``party_counts``) are drawn as separate points, never joined to the line: after the UN Treaty
@@ -10,11 +10,20 @@ Collection table of January 2018 the rows know only the later accessions that so
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from matplotlib.dates import DateFormatter, YearLocator
 from matplotlib.figure import Figure
 
+from tipstats.analysis.treaty import (
+    REPORT_SOURCE,
+    count_at,
+    cumulative_parties,
+    known_vs_official,
+    later_accessions,
+    official_points,
+    untc_last_action,
+)
+from tipstats.facts import TIP_PROTOCOL_IN_FORCE
 from tipstats.figures import _claims
 from tipstats.figures import style as S
 from tipstats.figures._registry import figure
@@ -27,13 +36,6 @@ TREATY_LABELS = {
 TREATY_COLOURS = {"tip_protocol": S.HIGHLIGHT, "som_protocol": S.DENIM, "untoc": S.CAMEL}
 #: The claims of A/76/120 that date the reporting period (paragraph 4).
 PERIOD_START_CLAIM, PERIOD_END_CLAIM = "p04_period_start", "p04_period_end"
-REPORT_SOURCE = "a76120"
-BASIS_WORDS = {
-    "stated": "stated",
-    "derived_entry_into_force_30_day_rule": "entry into force minus 30 days",
-    "inferred_reporting_period": "US TIP report period",
-    "not_given": "no date",
-}
 
 
 def _load(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -44,60 +46,10 @@ def _load(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
     return tipstats.load(name)
 
 
-def _in_force() -> pd.Timestamp:
-    from tipstats.facts import TIP_PROTOCOL_IN_FORCE
-
-    return TIP_PROTOCOL_IN_FORCE
-
-
-def cumulative_parties(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
-    """Step series of parties known over time: columns date, known (lower), possible (upper).
-
-    ``known`` at a date counts the actions whose latest bound is on or before it; ``possible`` also
-    those whose earliest bound is (an action known only to a window counts from its start). One
-    row per date on which either count changes, first row the count before any action (0).
-
-    >>> day = pd.Timestamp
-    >>> events = pd.DataFrame({"treaty": ["t", "t", "t"], "participant": ["A", "B", "C"],
-    ...     "iso3": ["AAA", "BBB", "CCC"], "source_id": ["untc_tip_2018"] * 3, "date_basis": ["stated"] * 3,
-    ...     "action_date_earliest": [day("2003-01-10"), day("2004-05-01"), day("2019-04-01")],
-    ...     "action_date_latest": [day("2003-01-10"), day("2004-05-01"), day("2020-03-31")]})
-    >>> cumulative_parties(events, "t")[["known", "possible"]].values.tolist()
-    [[0, 0], [1, 1], [2, 2], [2, 3], [3, 3]]
-    """
-    from tipstats.treaty import party_rows
-
-    rows = party_rows(treaty, events)
-    early = rows["action_date_earliest"].dropna().sort_values()
-    late = rows["action_date_latest"].dropna().sort_values()
-    dates = sorted(set(early) | set(late))
-    if not dates:
-        return pd.DataFrame({"date": pd.to_datetime([]), "known": [], "possible": []})
-    known = np.searchsorted(late.to_numpy(), np.array(dates, dtype="datetime64[ns]"), side="right")
-    possible = np.searchsorted(early.to_numpy(), np.array(dates, dtype="datetime64[ns]"), side="right")
-    first = pd.Timestamp(dates[0]) - pd.Timedelta(days=1)
-    out = pd.DataFrame(
-        {"date": [first, *dates], "known": [0, *known.tolist()], "possible": [0, *possible.tolist()]}
-    )
-    return out.astype({"known": "int64", "possible": "int64"})
-
-
-def _count_at(series: pd.DataFrame, date: pd.Timestamp, column: str = "known") -> int:
-    before = series.loc[series["date"] <= date, column]
-    return int(before.iloc[-1]) if len(before) else 0
-
-
 def _period(claims_registry: pd.DataFrame | None) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The report's reporting period (paragraph 4), from the claims registry."""
     claims = _claims.registry(claims_registry)
     return _claims.date(claims, PERIOD_START_CLAIM), _claims.date(claims, PERIOD_END_CLAIM)
-
-
-def _official_points(counts: pd.DataFrame, treaty: str = "tip_protocol") -> pd.DataFrame:
-    """Counts with a number, placed at the middle of the span their date can mean."""
-    numeric = counts.loc[(counts["treaty"] == treaty) & counts["parties"].notna()].copy()
-    numeric["x"] = numeric["date_earliest"] + (numeric["date_latest"] - numeric["date_earliest"]) / 2
-    return numeric.sort_values(["x", "source_id"]).reset_index(drop=True)
 
 
 def _draw_official(ax, points: pd.DataFrame, *, label_report: bool = True) -> None:
@@ -181,10 +133,10 @@ def ratification_timeline(
     events = _load("treaty_events", treaty_events)
     counts = _load("party_counts", party_counts)
     start = pd.Timestamp("2000-01-01")
-    in_force = _in_force()
+    in_force = TIP_PROTOCOL_IN_FORCE
     tip = cumulative_parties(events, "tip_protocol")
-    at_force, latest_untc = _count_at(tip, in_force), _untc_last_action(events)
-    at_untc = _count_at(tip, latest_untc)
+    at_force, latest_untc = count_at(tip, in_force), untc_last_action(events)
+    at_untc = count_at(tip, latest_untc)
     fig, ax = S.new_figure(
         f"Trafficking Protocol parties rose from {at_force} in {in_force.year} to {at_untc} by {latest_untc.year}",
         "Cumulative number of parties (States and the European Union) by date of deposit of the instrument, from "
@@ -198,7 +150,7 @@ def ratification_timeline(
         right=1.9,
     )
     _draw_lines(ax, events, ["untoc", "som_protocol", "tip_protocol"], start, at="right")
-    _draw_official(ax, _official_points(counts), label_report=False)
+    _draw_official(ax, official_points(counts), label_report=False)
     S.add_event_rule(ax, in_force, f"Protocol in force\n({in_force.day} {in_force:%b %Y})")
     S.add_period(ax, *_period(claims_registry), "Reporting\nperiod")
     S.start_at_zero(ax)
@@ -207,37 +159,6 @@ def ratification_timeline(
     ax.xaxis.set_major_locator(YearLocator(5))
     S.axis_title(ax, "Parties")
     return fig
-
-
-def _untc_last_action(events: pd.DataFrame) -> pd.Timestamp:
-    untc = events.loc[(events["treaty"] == "tip_protocol") & events["source_id"].str.startswith("untc_")]
-    return pd.Timestamp(untc["action_date"].max())
-
-
-def _when(row: pd.Series) -> str:
-    early, late = pd.Timestamp(row["action_date_earliest"]), pd.Timestamp(row["action_date_latest"])
-    precision = row["action_date_precision"]
-    if precision == "day":
-        return f"{early.day} {early:%b %Y}"
-    if precision == "month":
-        return f"{early:%b %Y}"
-    if precision == "year":
-        return f"{early:%Y}"
-    return f"{early:%b %Y}-{late:%b %Y}"
-
-
-def later_accessions(events: pd.DataFrame, after: pd.Timestamp) -> pd.DataFrame:
-    """The Protocol parties (one row each) whose action is dated after ``after``, with a label."""
-    from tipstats.treaty import party_rows
-
-    rows = party_rows("tip_protocol", events)
-    later = rows.loc[rows["action_date_latest"] > after].copy()
-    later = later.sort_values(["action_date_earliest", "participant"]).reset_index(drop=True)
-    later["when"] = [_when(r) for _, r in later.iterrows()]
-    basis = later["date_basis"].map(BASIS_WORDS).fillna(later["date_basis"])
-    who = later["source_id"].map({REPORT_SOURCE: "A/76/120, para. 5"}).fillna(basis)
-    later["label"] = later["participant"] + ": " + later["when"] + " (" + who + ")"
-    return later
 
 
 @figure(
@@ -254,8 +175,6 @@ def ratification_gap(
     claims_registry: pd.DataFrame | None = None,
 ) -> Figure:
     """Known parties against the dated counts after the UNTC table ends, with each later accession named."""
-    from tipstats.treaty import known_vs_official
-
     events = _load("treaty_events", treaty_events)
     counts = _load("party_counts", party_counts)
     start = pd.Timestamp("2016-01-01")
@@ -263,7 +182,7 @@ def ratification_gap(
     numeric = table.loc[table["parties"].notna()].sort_values(["date_latest", "source_id"])
     report = numeric.loc[numeric["source_id"] == REPORT_SOURCE]
     latest = numeric.tail(1)
-    untc_end = _untc_last_action(events)
+    untc_end = untc_last_action(events)
     title = "After 2017 the dated rows fall short of the counts of parties"
     if len(report) and len(latest):
         r, last = report.iloc[0], latest.iloc[0]
@@ -295,7 +214,7 @@ def ratification_gap(
         right=1.5,
     )
     _draw_lines(ax, events, ["tip_protocol"], start)
-    points = _official_points(counts)
+    points = official_points(counts)
     points = points.loc[points["date_latest"] >= start]
     _draw_official(ax, points)
     for _, row in latest.iterrows():
@@ -312,7 +231,7 @@ def ratification_gap(
     S.add_period(ax, *_period(claims_registry), "Reporting\nperiod")
     tip = cumulative_parties(events, "tip_protocol")
     later = later_accessions(events, untc_end)
-    low = 5 * ((_count_at(tip, start) - len(later) - 4) // 5)
+    low = 5 * ((count_at(tip, start) - len(later) - 4) // 5)
     top = max(float(points["parties"].max()) if len(points) else 0.0, float(tip["possible"].max())) + 3
     ax.set_ylim(low, top)
     _label_later(ax, later, tip)
@@ -327,7 +246,7 @@ def _label_later(ax, later: pd.DataFrame, tip: pd.DataFrame) -> None:
     """Each later accession: a numbered dot where the line steps, and a numbered list in the lower right."""
     for n, (_, row) in enumerate(later.iterrows(), start=1):
         x = pd.Timestamp(row["action_date_latest"])
-        y = _count_at(tip, x, "known")
+        y = count_at(tip, x, "known")
         colour = S.HIGHLIGHT if row["source_id"] == REPORT_SOURCE else S.ANNOTATION
         ax.plot(
             [x], [y], marker="o", markersize=3.5, color=colour, linestyle="none", zorder=4, label="_later"

@@ -1,0 +1,66 @@
+"""Every result table of the convictions analysis written as CSV (``tipstats analysis``, ``make tables``)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tipstats.analysis.convictions._base import HEADLINE_TREATMENT, SIGNIFICANT_DIGITS, _default
+from tipstats.analysis.convictions.events import event_study
+from tipstats.analysis.convictions.models import cohort_rate_ratios
+from tipstats.analysis.convictions.panel import analysis_panel, coverage_matrix, panel_membership
+from tipstats.analysis.convictions.rates import cohort_rates, tripling_ratio
+from tipstats.analysis.convictions.statements import verdicts
+
+# -- tables ----------------------------------------------------------------------------------
+
+
+def _to_text(frame: pd.DataFrame, digits: int = SIGNIFICANT_DIGITS) -> pd.DataFrame:
+    """Floats rounded to ``digits`` significant digits as text, so platform noise cannot change bytes."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_float_dtype(series.dtype):
+            values = series.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+            out[column] = [
+                "" if math.isnan(v) else ("inf" if math.isinf(v) else f"{(v if v != 0 else 0.0):.{digits}g}")
+                for v in values
+            ]
+    return out
+
+
+def write_tables(
+    out_dir: Path | str,
+    convictions: pd.DataFrame | None = None,
+    legislation: pd.DataFrame | None = None,
+) -> list[Path]:
+    """Write every result table as CSV into ``out_dir`` and return the paths, sorted.
+
+    Byte-identical on rerun: rows sorted, LF line ends, floats with 6 significant digits.
+    """
+    from tipstats.io import write_csv
+
+    conv = _default(convictions, "convictions")
+    leg = _default(legislation, "legislation")
+    out_dir = Path(out_dir)
+    tripling = tripling_ratio(conv, leg)
+    ratios = cohort_rate_ratios(conv, leg)
+    panel = analysis_panel(conv, leg, HEADLINE_TREATMENT)
+    tables = {
+        "convictions_coverage": coverage_matrix(conv, leg),
+        "convictions_balanced_panel": panel_membership(panel),
+        "convictions_cohort_rates": cohort_rates(conv, leg),
+        "convictions_cohort_rate_ratios": ratios,
+        "convictions_event_study": event_study(conv, leg),
+        "convictions_tripling_ratio": tripling,
+        "convictions_verdicts": verdicts(conv, leg, tripling=tripling, rate_ratios=ratios),
+    }
+    paths = []
+    for name, frame in tables.items():
+        path = out_dir / f"{name}.csv"
+        write_csv(_to_text(frame), path)
+        paths.append(path)
+    return sorted(paths)
