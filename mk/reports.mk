@@ -45,9 +45,9 @@ NOTEBOOK_PAGES := $(NOTEBOOK_RUNS:.ipynb=.html)
 # Executed notebook: every notebook ends with the report's values from the claims registry. MPLBACKEND is
 # removed from the kernel's environment by the runner (with Agg the figures would silently vanish).
 reports/notebooks/%.ipynb: notebooks/%.ipynb $(STAMP) $(SRC) $(CLAIMS_REGISTRY)
-	$(PY) -m tipstats.figures.run_notebook $< $(@D)
+	$(PY) -m tipstats.notebooks $< $(@D)
 
 reports/notebooks/%.html: reports/notebooks/%.ipynb
-	$(PY) -m tipstats.figures.run_notebook --to-html $<
+	$(PY) -m tipstats.notebooks --to-html $<
 
 notebooks: $(NOTEBOOK_PAGES) ## execute every notebook headless into reports/notebooks/ (.ipynb and .html)

@@ -14,10 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tipstats import figures
+from tipstats import figures, notebooks
 from tipstats.claims.registry import NOTEBOOKS, normalise, paragraph_text, report_text
 from tipstats.datasets import list_datasets
-from tipstats.figures import run_notebook
 from tipstats.paths import processed_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,7 +69,8 @@ def test_notebook_opens_with_the_report_quoted_verbatim(path):
 def test_notebook_prints_caveats_and_ends_with_computed_against_reported(path):
     nb = nbformat.read(path, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert any("tipstats.describe(" in c and '["caveats"]' in c for c in code)
+    assert code[0].count("tipstats.notebooks.setup()") == 1 and "set_option" not in "".join(code)
+    assert code[1].startswith("tipstats.notebooks.print_caveats([")  # the shared opening, not a copied loop
     assert any("tipstats.claims(" in c for c in code)  # the values come from the library, not typed
     assert '"computed"' in code[-1] and '"reported"' in code[-1]
 
@@ -105,21 +105,40 @@ def _images(nb) -> int:
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_notebook_executes_with_its_declared_data_and_shows_its_figures(path, tmp_path):
     datasets = declared_datasets()[path.stem]
-    env = run_notebook.kernel_env()
+    env = notebooks.kernel_env()
     env["TIPSTATS_DATA_DIR"] = str(_restricted_data_dir(tmp_path, datasets))
     env["MPLBACKEND"] = "Agg"  # the runner must remove it, or every figure would vanish
-    executed = run_notebook.execute(path, tmp_path / "out", env=env)
+    executed = notebooks.execute(path, tmp_path / "out", env=env)
     nb = nbformat.read(executed, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
     expected = [name for name, spec in figures.FIGURES.items() if spec.notebook == path.stem]
     assert _images(nb) == len(expected)
-    html = run_notebook.to_html(executed)
+    html = notebooks.to_html(executed)
     assert html.read_text(encoding="utf-8").count("data:image/png;base64") >= len(expected)
 
 
+def test_the_opening_lists_every_caveat_of_each_dataset_under_its_title():
+    import tipstats
+
+    text = notebooks.caveats_text(["trust_fund", "party_counts"])
+    blocks = text.split("\n\n")
+    for block, name in zip(blocks, ["trust_fund", "party_counts"], strict=True):
+        info = tipstats.describe(name)
+        assert block.startswith(f"{name}: {info['title']} (as of {info['as_of']}; {info['rows']} rows)")
+        assert [line[4:] for line in block.strip().splitlines()[1:]] == info["caveats"]
+
+
+def test_setup_sets_the_shared_display_options():
+    import pandas as pd
+
+    with pd.option_context("display.width", 80, "display.max_colwidth", 50):
+        notebooks.setup()
+        assert (pd.get_option("display.width"), pd.get_option("display.max_colwidth")) == (160, 90)
+
+
 def test_kernel_environment_drops_mplbackend():
-    env = run_notebook.kernel_env({"MPLBACKEND": "Agg", "OTHER": "1"})
+    env = notebooks.kernel_env({"MPLBACKEND": "Agg", "OTHER": "1"})
     assert "MPLBACKEND" not in env and env["OTHER"] == "1"
 
 
@@ -134,6 +153,6 @@ def test_a_failing_cell_fails_the_run_and_writes_nothing(tmp_path):
     source = tmp_path / "broken.ipynb"
     nbformat.write(nb, source)
     with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
-        run_notebook.execute(source, tmp_path / "out")
+        notebooks.execute(source, tmp_path / "out")
     assert not (tmp_path / "out" / "broken.ipynb").exists()
-    assert run_notebook.main([str(source), str(tmp_path / "out")]) == 1
+    assert notebooks.main([str(source), str(tmp_path / "out")]) == 1

@@ -1,9 +1,15 @@
-"""Execute a notebook headless (``make notebooks``): the executed ``.ipynb``, then its HTML page.
+"""The notebooks' shared opening, and running them headless (``make notebooks``).
 
-Usage::
+In a notebook::
 
-    python -m tipstats.figures.run_notebook notebooks/01-ratification.ipynb reports/notebooks
-    python -m tipstats.figures.run_notebook --to-html reports/notebooks/01-ratification.ipynb
+    import tipstats.notebooks
+    tipstats.notebooks.setup()                                   # the display options every notebook uses
+    tipstats.notebooks.print_caveats(["treaty_events", "party_counts"])  # what each dataset is, and its caveats
+
+From the shell (the executed ``.ipynb``, then its HTML page)::
+
+    python -m tipstats.notebooks notebooks/01-ratification.ipynb reports/notebooks
+    python -m tipstats.notebooks --to-html reports/notebooks/01-ratification.ipynb
 
 The kernel is ``python3`` started from this interpreter, in the notebook's own folder. ``MPLBACKEND``
 is removed from the kernel's environment: with it set (for example to ``Agg``) ipykernel does not
@@ -16,10 +22,42 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 KERNEL = "python3"
 TIMEOUT = 300  # seconds per cell; the notebooks are meant to run in well under a minute each
+DISPLAY_OPTIONS = {"display.max_colwidth": 90, "display.width": 160}  # quotes and explanations stay readable
+
+
+def setup() -> None:
+    """Set the pandas display options that every notebook shares (:data:`DISPLAY_OPTIONS`)."""
+    import pandas as pd
+
+    for option, value in DISPLAY_OPTIONS.items():
+        pd.set_option(option, value)
+
+
+def caveats_text(names: Iterable[str]) -> str:
+    """Each dataset's title, as-of date and row count, then its caveats, one block per dataset.
+
+    >>> print(caveats_text(["countries"]).splitlines()[0])  # doctest: +ELLIPSIS
+    countries: ... rows)
+    """
+    from tipstats.loaders import describe
+
+    blocks = []
+    for name in names:
+        info = describe(name)
+        lines = [f"{name}: {info['title']} (as of {info['as_of']}; {info['rows']} rows)"]
+        lines += [f"  - {caveat}" for caveat in info["caveats"]]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+def print_caveats(names: Iterable[str]) -> None:
+    """Print :func:`caveats_text` of ``names``: the opening of every notebook."""
+    print(caveats_text(names))
 
 
 def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
@@ -75,9 +113,7 @@ def to_html(executed: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tipstats.figures.run_notebook", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m tipstats.notebooks", description=__doc__.splitlines()[0])
     parser.add_argument("notebook", type=Path)
     parser.add_argument("out_dir", type=Path, nargs="?", default=Path("reports/notebooks"))
     parser.add_argument("--to-html", action="store_true", help="only convert an executed notebook to HTML")
