@@ -35,6 +35,7 @@ import pytest
 from tipstats.cli import main
 from tipstats.facts import LATEST_SOURCE_DATE
 from tipstats.paths import RAW_DIR, REFERENCE_DIR
+from tipstats.publish import MARKER
 from tipstats.raw import raw_model, raw_models
 from tipstats.sources import read_registry
 
@@ -506,9 +507,10 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 @pytest.fixture
 def previous_output(tmp_path) -> Path:
-    """An output folder that already holds something (the last good build, say)."""
+    """An output folder that already holds something: the last good build, marked as one."""
     out = tmp_path / "out"
     (out / "nested").mkdir(parents=True)
+    (out / MARKER).write_text("an earlier build\n")
     (out / "population.csv").write_bytes(b"iso3,year,population,source_id\nABW,2000,1,wb_population\n")
     (out / "nested" / "keep.txt").write_bytes(b"kept\n")
     return out

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from tipstats.errors import DataValidationError, Failure, row_number
-from tipstats.io import atomic_directory, read_raw_csv, write_csv
+from tipstats.io import read_raw_csv, write_csv
 from tipstats.sources import integrity_failures, read_registry
 
 
@@ -45,26 +45,6 @@ def test_empty_or_header_only_file_fails(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(DataValidationError, match="empty.csv"):
         read_raw_csv(path, "empty.csv")
-
-
-def test_atomic_directory_keeps_old_contents_on_error(tmp_path):
-    target = tmp_path / "out"
-    target.mkdir()
-    (target / "old.csv").write_text("old\n")
-    with pytest.raises(RuntimeError), atomic_directory(target) as staging:
-        (staging / "new.csv").write_text("half\n")
-        raise RuntimeError("boom")
-    assert sorted(p.name for p in target.iterdir()) == ["old.csv"]
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging left behind
-
-
-def test_atomic_directory_replaces_whole_folder_on_success(tmp_path):
-    target = tmp_path / "out"
-    target.mkdir()
-    (target / "stale.csv").write_text("x\n")
-    with atomic_directory(target) as staging:
-        (staging / "fresh.csv").write_text("y\n")
-    assert sorted(p.name for p in target.iterdir()) == ["fresh.csv"]
 
 
 def test_write_csv_is_deterministic_and_uses_iso_dates(tmp_path):

@@ -26,6 +26,7 @@ import pytest
 from tipstats.cli import main
 from tipstats.datasets import DATASETS
 from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR
+from tipstats.publish import MARKER
 
 # Run first in every child process: network use and (optionally) any write raise or are recorded.
 GUARD = r"""
@@ -100,7 +101,7 @@ def run_cli(*argv) -> tuple[int, str, str]:
 
 
 def expected_outputs() -> set[str]:
-    return {spec.filename for spec in DATASETS.values()} | {"datapackage.json", "codebook.md"}
+    return {spec.filename for spec in DATASETS.values()} | {"datapackage.json", "codebook.md", MARKER}
 
 
 def shared_build(factory: pytest.TempPathFactory, seed: str) -> Path:
@@ -335,6 +336,7 @@ def test_a_crash_while_writing_leaves_the_previous_output(tmp_path, monkeypatch)
     out = tmp_path / "out"
     out.mkdir()
     (out / "old.csv").write_bytes(b"old\n")
+    (out / MARKER).write_bytes(b"an earlier build\n")
     written = []
 
     def broken(staging, datasets):
@@ -351,7 +353,7 @@ def test_a_crash_while_writing_leaves_the_previous_output(tmp_path, monkeypatch)
     code, _, err = run_cli("build", "--out-dir", out)
     assert written == ["population.csv"]  # the crash came after a file was written to the staging folder
     assert code == 2 and "disk full" in err and "Traceback" not in err
-    assert files_of(out) == {"old.csv": b"old\n"}
+    assert files_of(out) == {"old.csv": b"old\n", MARKER: b"an earlier build\n"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -367,3 +369,38 @@ def test_loading_in_process_needs_no_network(two_builds, monkeypatch):
         assert all(len(tipstats.load(name)) > 0 for name in DATASETS)
     finally:
         loaders._load_validated.cache_clear()
+
+
+# -- signals and pipes ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_build_prints_one_line_exits_130_and_publishes_nothing(tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "tipstats", "build", "--out-dir", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(tmp_path.glob(".out.staging-*")) and time.monotonic() < deadline and build.poll() is None:
+        time.sleep(0.05)  # wait until the build is publishing or past the imports
+    time.sleep(0.3)
+    build.send_signal(signal.SIGINT)
+    _, err = build.communicate(timeout=120)
+    assert build.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "tipstats: interrupted" and "Traceback" not in err
+    assert not out.exists() or (out / "datapackage.json").is_file()  # nothing half-published
+    assert list(tmp_path.glob(".out.*")) == []  # the interrupted build removed its staging
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    lister = subprocess.Popen(
+        [sys.executable, "-m", "tipstats", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    lister.stdout.close()  # the reader has gone before the output came, as `tipstats list | head -0`
+    err = lister.stderr.read().decode()
+    lister.wait(timeout=60)
+    assert (lister.returncode, err) == (141, "")

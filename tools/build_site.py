@@ -71,9 +71,19 @@ def figure_captions() -> dict[str, str]:
     return {name: getattr(spec, "caption", "") for name, spec in FIGURES.items()}
 
 
+SITE_FILES = ("index.html", "style.css", "codebook.html", "figures", "notebooks")
+
+
 def build(reports: Path, out: Path) -> Path:
-    if out.exists():
-        shutil.rmtree(out)
+    """Write the site into ``out``: replaced whole, and only if empty, new or written by an earlier run."""
+    from tipstats.publish import published_directory
+
+    with published_directory(out, SITE_FILES) as staging:
+        _write_site(reports, staging)
+    return out / "index.html"
+
+
+def _write_site(reports: Path, out: Path) -> None:
     (out / "figures").mkdir(parents=True)
     (out / "notebooks").mkdir()
     (out / "style.css").write_text(CSS)
@@ -105,9 +115,7 @@ def build(reports: Path, out: Path) -> Path:
         "See the <a href='codebook.html'>codebook</a> for every dataset, column, source and caveat.</p>"
     )
     body = "\n".join([intro, claims_section(), *gallery, *notebooks])
-    index = out / "index.html"
-    index.write_text(page("tipstats", body), encoding="utf-8")
-    return index
+    (out / "index.html").write_text(page("tipstats", body), encoding="utf-8")
 
 
 def main() -> int:
@@ -115,7 +123,13 @@ def main() -> int:
     parser.add_argument("--reports", type=Path, default=REPO / "reports")
     parser.add_argument("--out", type=Path, default=REPO / "reports" / "site")
     args = parser.parse_args()
-    print(build(args.reports, args.out))
+    from tipstats.publish import OutputFolderError
+
+    try:
+        print(build(args.reports, args.out))
+    except OutputFolderError as exc:
+        print(f"build_site: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

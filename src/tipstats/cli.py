@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 data failed validation (or a claim differs with ``--str
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -160,8 +161,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"built {len(result.datasets)} datasets into {result.out_dir}")
         return 0
     if args.command == "validate":
+        from tipstats.publish import recover
         from tipstats.validate import validate_all
 
+        recover(args.processed_dir)  # a build killed mid-publish leaves nothing half-done to validate
         failures = validate_all(args.raw_dir, args.processed_dir, args.reference_dir)
         if failures:
             _print_failures(DataValidationError(failures), stream=sys.stdout)
@@ -198,7 +201,31 @@ def _run(args: argparse.Namespace) -> int:
     raise AssertionError(args.command)  # pragma: no cover
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as `yes | head -1` reports for `yes`
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of our output has gone (``tipstats list | head -1``): stop without a word."""
+    import os
+
+    with contextlib.suppress(OSError):  # stdout is closed at exit; point it where a flush cannot fail
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("tipstats: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+
+
+def _main(argv: list[str] | None) -> int:
     from tipstats.errors import DataValidationError
 
     args = _parser().parse_args(argv)
@@ -212,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyError as exc:
         print(f"tipstats: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise  # not an error of ours: main() exits quietly
     except (OSError, ValueError, RuntimeError, ImportError) as exc:
         print(f"tipstats: error: {exc} (run with --debug for details)", file=sys.stderr)
         return 2

@@ -16,8 +16,9 @@ import pandas as pd
 from tipstats import raw as raw_io
 from tipstats.datasets import DATASETS, SUBJECTS
 from tipstats.errors import DataValidationError, Failure
-from tipstats.io import atomic_directory, read_raw_csv, write_csv
+from tipstats.io import read_raw_csv, write_csv
 from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR
+from tipstats.publish import published_directory, refuse_unless_replaceable
 from tipstats.schemas.base import validate
 from tipstats.sources import integrity_failures, read_registry
 
@@ -149,8 +150,10 @@ def build(
     reference_dir: Path = REFERENCE_DIR,
 ) -> BuildResult:
     """Build every dataset from ``raw_dir`` into ``out_dir``; nothing is written unless all validate."""
-    from tipstats.metadata import write_metadata
+    from tipstats.metadata import CODEBOOK, DESCRIPTOR, write_metadata
 
+    own_files = [*(spec.filename for spec in DATASETS.values()), DESCRIPTOR, CODEBOOK]
+    refuse_unless_replaceable(Path(out_dir), own_files)  # before any work: a refused folder costs nothing
     registry = read_registry(reference_dir)
     ctx = BuildContext(Path(raw_dir), Path(reference_dir), registry)
     failures = validate_raw(ctx)
@@ -158,7 +161,7 @@ def build(
         raise DataValidationError(failures)
     datasets = run_builders(ctx)
     warnings = integrity_failures(raw_dir, registry)
-    with atomic_directory(Path(out_dir)) as staging:
+    with published_directory(Path(out_dir), own_files) as staging:
         for name, frame in datasets.items():
             write_csv(frame, staging / DATASETS[name].filename)
         write_metadata(staging, datasets)
