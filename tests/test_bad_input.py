@@ -22,6 +22,8 @@ import contextlib
 import csv
 import io
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -34,7 +36,7 @@ import pytest
 
 from tipstats.cli import main
 from tipstats.facts import LATEST_SOURCE_DATE
-from tipstats.paths import RAW_DIR, REFERENCE_DIR
+from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR
 from tipstats.publish import MARKER
 from tipstats.raw import raw_model, raw_models
 from tipstats.sources import read_registry
@@ -780,3 +782,56 @@ def test_harmless_variations_give_identical_output(tmp_path, reference_build, va
         assert built[name] == expected[name], name
     # the changed bytes are reported as a warning (integrity), not as a failure
     assert "warning:" in err and "sha256" in err
+
+
+# -- the folders as a whole: files the registry does not know, the processed descriptor ---------------
+
+
+@pytest.mark.slow
+def test_a_raw_file_the_registry_does_not_know_is_a_build_warning_and_a_validate_failure(tmp_path):
+    raw = raw_folder(tmp_path / "raw", {})
+    stray = raw / "glotip" / "data_glotip_2026-01-01.csv"  # a user adding a year of data
+    stray.write_bytes(b"Iso3_code,txtVALUE\nFRA,1\n")
+    code, out, err = run_cli("build", "--raw-dir", raw, "--out-dir", tmp_path / "out")
+    assert code == 0 and f"warning: {stray}: not known to the sources registry" in err
+    assert "data_glotip_2026-01-01.csv.meta.yml" in err and "make_sources_registry.py --refresh" in err
+    code, out, _ = run_cli("validate", "--raw-dir", raw, "--processed-dir", tmp_path / "out")
+    assert code == 1 and "does not know" in out and str(stray) in out
+    assert (
+        out.count("\n  /") == 1
+    )  # the one stray file, and nothing else (origin records and READMEs are known)
+
+
+def _processed_copy(target: Path) -> Path:
+    shutil.copytree(REPO_PROCESSED_DIR, target)
+    return target
+
+
+@pytest.mark.parametrize("damage", ["truncated descriptor", "deleted descriptor", "edited dataset"])
+def test_validate_checks_the_processed_folder_against_its_descriptor(tmp_path, damage):
+    processed = _processed_copy(tmp_path / "processed")
+    descriptor = processed / "datapackage.json"
+    if damage == "truncated descriptor":
+        descriptor.write_bytes(descriptor.read_bytes()[:500])
+        named = str(descriptor)
+    elif damage == "deleted descriptor":
+        descriptor.unlink()
+        named = str(descriptor)
+    else:
+        population = processed / "population.csv"
+        population.write_bytes(population.read_bytes().replace(b"\n", b"\n\n", 1)[:-1] + b"\n")
+        named = str(population)
+    code, out, _ = run_cli("validate", "--processed-dir", processed)
+    assert code == 1 and "descriptor (datapackage.json)" in out and f"  {named}\n" in out
+
+
+def test_a_truncated_descriptor_breaks_loading_with_an_error_that_names_it(tmp_path, monkeypatch):
+    from tipstats import loaders
+
+    processed = _processed_copy(tmp_path / "processed")
+    descriptor = processed / "datapackage.json"
+    descriptor.write_bytes(descriptor.read_bytes()[:500])
+    monkeypatch.setenv("TIPSTATS_DATA_DIR", str(processed))
+    loaders._load_validated.cache_clear()
+    with pytest.raises(ValueError, match=re.escape(str(descriptor))):
+        loaders.load("population")

@@ -71,6 +71,8 @@ SECTIONS = {
     "parse": "Files that could not be read as CSV",
     "schema": "Values that fail a check",
     "rule": "Values that fail a rule of the build",
+    "unregistered": "Files in the raw folder that the sources registry does not know (nothing reads them)",
+    "descriptor": "Processed files that differ from their descriptor (datapackage.json)",
 }
 SHOWN_PER_FILE = 100
 VALUE_WIDTH = 60
@@ -158,6 +160,8 @@ def _run(args: argparse.Namespace) -> int:
                 f"found {warning.value}); built from the file as it is",
                 file=sys.stderr,
             )
+        for unknown in result.unregistered:
+            print(f"warning: {unknown.file}: not {unknown.check}; nothing reads it", file=sys.stderr)
         print(f"built {len(result.datasets)} datasets into {result.out_dir}")
         return 0
     if args.command == "validate":

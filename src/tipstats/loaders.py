@@ -30,7 +30,12 @@ def _descriptor_hashes(folder: Path) -> dict[str, str]:
 
 @cache
 def _parse_descriptor_hashes(path: str, stamp: tuple[int, int]) -> dict[str, str]:
-    resources = json.loads(Path(path).read_text(encoding="utf-8")).get("resources", [])
+    try:
+        resources = json.loads(Path(path).read_text(encoding="utf-8")).get("resources", [])
+    except (ValueError, AttributeError) as exc:  # truncated or hand-edited
+        raise ValueError(
+            f"{path}: not a readable descriptor ({exc}); rebuild with `tipstats build`"
+        ) from None
     return {r["name"]: str(r.get("hash", "")).removeprefix("sha256:") for r in resources}
 
 

@@ -96,3 +96,34 @@ def integrity_failures(raw_dir: Path, registry: pd.DataFrame) -> list[Failure]:
                 )
             )
     return failures
+
+
+RECORD_SUFFIX = ".meta.yml"
+FOLDER_README = "README.md"
+
+
+def unregistered_files(raw_dir: Path, registry: pd.DataFrame) -> list[Failure]:
+    """Files under ``raw_dir`` that no registry row names (besides origin records and folder READMEs).
+
+    A year of data added by hand, or a stray file: nothing reads it, so it is named, with how to register it.
+    """
+    raw_dir = Path(raw_dir)
+    known = set(registry["raw_path"].dropna().astype(str))
+    failures = []
+    for path in sorted(raw_dir.rglob("*")):
+        relative = path.relative_to(raw_dir).as_posix()
+        if not path.is_file() or relative in known or path.name == FOLDER_README:
+            continue
+        if path.name.endswith(RECORD_SUFFIX) or any(
+            part.startswith(".") for part in path.relative_to(raw_dir).parts
+        ):
+            continue  # origin records, and hidden files (editor swap files, .DS_Store)
+        failures.append(
+            Failure(
+                str(path), None, None,
+                f"known to the sources registry (to use the file: write {path.name}{RECORD_SUFFIX} beside it, then "
+                "run tools/make_sources_registry.py --refresh)",
+                None, kind="unregistered",
+            )
+        )  # fmt: skip
+    return failures

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError, Failure
 from tipstats.io import read_processed_csv
+from tipstats.metadata import DESCRIPTOR
 from tipstats.pipeline import BuildContext, validate_raw
 from tipstats.schemas.base import validate
-from tipstats.sources import integrity_failures, read_registry
+from tipstats.sources import integrity_failures, read_registry, sha256_of, unregistered_files
 
 
 def validate_processed(processed_dir: Path) -> list[Failure]:
@@ -31,7 +33,38 @@ def validate_processed(processed_dir: Path) -> list[Failure]:
     return failures
 
 
+def validate_descriptor(processed_dir: Path) -> list[Failure]:
+    """The folder as a whole: ``datapackage.json`` parses, lists every dataset, and each file's bytes
+    and sha256 are the ones it records (a truncated, edited or missing file is named)."""
+    path = Path(processed_dir) / DESCRIPTOR
+
+    def failure(file: Path, check: str, value: object = None) -> Failure:
+        return Failure(str(file), None, None, check, value, kind="descriptor")
+
+    if not path.exists():
+        return [failure(path, "the descriptor exists (run `tipstats build`)")]
+    try:
+        resources = json.loads(path.read_text(encoding="utf-8"))["resources"]
+        recorded = {r["name"]: r for r in resources}
+    except (ValueError, KeyError, TypeError) as exc:
+        return [failure(path, "the descriptor is JSON with a resource list", f"{type(exc).__name__}: {exc}")]
+    failures = []
+    for name, spec in DATASETS.items():
+        file = Path(processed_dir) / spec.filename
+        entry = recorded.get(name)
+        if entry is None:
+            failures.append(failure(path, f"the descriptor lists dataset {name!r}"))
+        elif file.exists():
+            size, digest = file.stat().st_size, sha256_of(file)
+            if size != entry.get("bytes"):
+                failures.append(failure(file, f"bytes equal the descriptor's {entry.get('bytes')}", size))
+            if f"sha256:{digest}" != entry.get("hash"):
+                failures.append(failure(file, "sha256 equals the descriptor's", digest[:12] + "…"))
+    return failures
+
+
 def validate_all(raw_dir: Path, processed_dir: Path, reference_dir: Path) -> list[Failure]:
     registry = read_registry(reference_dir)
     ctx = BuildContext(Path(raw_dir), Path(reference_dir), registry)
-    return integrity_failures(raw_dir, registry) + validate_raw(ctx) + validate_processed(processed_dir)
+    raw = integrity_failures(raw_dir, registry) + unregistered_files(raw_dir, registry) + validate_raw(ctx)
+    return raw + validate_descriptor(processed_dir) + validate_processed(processed_dir)

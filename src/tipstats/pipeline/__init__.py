@@ -20,7 +20,7 @@ from tipstats.io import read_raw_csv, write_csv
 from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR
 from tipstats.publish import published_directory, refuse_unless_replaceable
 from tipstats.schemas.base import validate
-from tipstats.sources import integrity_failures, read_registry
+from tipstats.sources import integrity_failures, read_registry, unregistered_files
 
 
 @dataclass
@@ -65,6 +65,7 @@ class BuildResult:
     out_dir: Path
     datasets: dict[str, pd.DataFrame]
     warnings: list[Failure]
+    unregistered: list[Failure] = field(default_factory=list)  # raw files nothing reads
 
 
 def validate_raw(ctx: BuildContext) -> list[Failure]:
@@ -165,4 +166,4 @@ def build(
         for name, frame in datasets.items():
             write_csv(frame, staging / DATASETS[name].filename)
         write_metadata(staging, datasets)
-    return BuildResult(Path(out_dir), datasets, warnings)
+    return BuildResult(Path(out_dir), datasets, warnings, unregistered_files(raw_dir, registry))
