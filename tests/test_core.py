@@ -113,6 +113,13 @@ def test_cli_unknown_dataset_is_a_clear_error(capsys):
     assert "unknown dataset 'no_such_dataset'" in err and "Traceback" not in err
 
 
+def test_a_misspelt_dataset_name_gets_the_close_match(capsys):
+    from tipstats.cli import main
+
+    assert main(["info", "glotipp"]) == 2
+    assert "unknown dataset 'glotipp' (did you mean 'glotip'?)" in capsys.readouterr().err
+
+
 def test_treaty_constants_are_those_of_the_untc_record(raw_dir):
     """The adoption and entry-into-force dates used across the models come from the UNTC XML."""
     import re

@@ -71,9 +71,22 @@ def list_datasets() -> list[str]:
     return list(DATASETS)
 
 
+def unknown_name_message(argument: str, value: object, accepted: list[str] | tuple[str, ...]) -> str:
+    """``unknown <argument> 'x' (did you mean 'y'?); one of: a, b, c``, for any name from a fixed list.
+
+    >>> unknown_name_message("dataset", "glotipp", ["glotip", "population"])
+    "unknown dataset 'glotipp' (did you mean 'glotip'?); one of: glotip, population"
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(value), list(accepted), n=1) if isinstance(value, str) else []
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown {argument} {value!r}{hint}; one of: {', '.join(accepted)}"
+
+
 def get(name: str) -> Dataset:
+    """The registry entry of dataset ``name``; a KeyError naming the close match and every known dataset."""
     try:
         return DATASETS[name]
-    except KeyError:
-        known = ", ".join(DATASETS)
-        raise KeyError(f"unknown dataset {name!r}; known datasets: {known}") from None
+    except (KeyError, TypeError):
+        raise KeyError(unknown_name_message("dataset", name, list(DATASETS))) from None
