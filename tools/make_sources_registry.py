@@ -22,11 +22,12 @@ from pathlib import Path
 
 import yaml
 
+from tipstats.sources import RECORD_SUFFIX, raw_data_files
+
 REPO = Path(__file__).resolve().parents[1]
 RAW = REPO / "data" / "raw"
 REFERENCE = REPO / "data" / "reference"
 OUT = REFERENCE / "sources.csv"
-RECORD_SUFFIX = ".meta.yml"
 
 # Column order of sources.csv; new columns go at the end so that the order stays stable.
 FIELDS = [
@@ -47,12 +48,8 @@ def record_paths(raw_dir: Path = RAW, reference_dir: Path = REFERENCE) -> list[P
 
 
 def raw_files(raw_dir: Path = RAW) -> list[Path]:
-    """Every data file under data/raw (not the records, not the folder READMEs)."""
-    return sorted(
-        p
-        for p in raw_dir.rglob("*")
-        if p.is_file() and not p.name.endswith(RECORD_SUFFIX) and p.name != "README.md"
-    )
+    """Every data file under data/raw (the package's one rule: not records, READMEs or hidden files)."""
+    return raw_data_files(raw_dir)
 
 
 def read_record(path: Path, raw_dir: Path = RAW) -> dict:

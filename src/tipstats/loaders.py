@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pandas as pd
 
 from tipstats.datasets import get
 from tipstats.io import read_processed_csv
-from tipstats.metadata import DESCRIPTOR
+from tipstats.metadata import DESCRIPTOR, descriptor_resources
 from tipstats.paths import processed_dir
 from tipstats.schemas.base import validate as validate_frame
 
@@ -30,13 +29,8 @@ def _descriptor_hashes(folder: Path) -> dict[str, str]:
 
 @cache
 def _parse_descriptor_hashes(path: str, stamp: tuple[int, int]) -> dict[str, str]:
-    try:
-        resources = json.loads(Path(path).read_text(encoding="utf-8")).get("resources", [])
-    except (ValueError, AttributeError) as exc:  # truncated or hand-edited
-        raise ValueError(
-            f"{path}: not a readable descriptor ({exc}); rebuild with `tipstats build`"
-        ) from None
-    return {r["name"]: str(r.get("hash", "")).removeprefix("sha256:") for r in resources}
+    resources = descriptor_resources(Path(path))
+    return {name: str(r.get("hash", "")).removeprefix("sha256:") for name, r in resources.items()}
 
 
 def _as_promised(frame: pd.DataFrame, schema: Any, path: Path) -> pd.DataFrame:

@@ -119,24 +119,24 @@ def recover(target: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):  # not every file system lets a folder be opened for fsync
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync(path)
 
 
 def fsync_tree(folder: Path) -> None:
     """Flush every file of ``folder`` and the folder itself to disk before it is published."""
     for path in sorted(Path(folder).rglob("*")):
         if path.is_file():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            _fsync(path)
     _fsync_dir(Path(folder))
 
 

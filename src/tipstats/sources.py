@@ -102,28 +102,36 @@ RECORD_SUFFIX = ".meta.yml"
 FOLDER_README = "README.md"
 
 
+def raw_data_files(raw_dir: Path) -> list[Path]:
+    """Every data file under ``raw_dir``: not the origin records, not the folder READMEs, not hidden files
+    (editor swap files, .DS_Store)."""
+    raw_dir = Path(raw_dir)
+    return [
+        path
+        for path in sorted(raw_dir.rglob("*"))
+        if path.is_file()
+        and not path.name.endswith(RECORD_SUFFIX)
+        and path.name != FOLDER_README
+        and not any(part.startswith(".") for part in path.relative_to(raw_dir).parts)
+    ]
+
+
 def unregistered_files(raw_dir: Path, registry: pd.DataFrame) -> list[Failure]:
-    """Files under ``raw_dir`` that no registry row names (besides origin records and folder READMEs).
+    """Data files under ``raw_dir`` that no registry row names.
 
     A year of data added by hand, or a stray file: nothing reads it, so it is named, with how to register it.
     """
-    raw_dir = Path(raw_dir)
     known = set(registry["raw_path"].dropna().astype(str))
-    failures = []
-    for path in sorted(raw_dir.rglob("*")):
-        relative = path.relative_to(raw_dir).as_posix()
-        if not path.is_file() or relative in known or path.name == FOLDER_README:
-            continue
-        if path.name.endswith(RECORD_SUFFIX) or any(
-            part.startswith(".") for part in path.relative_to(raw_dir).parts
-        ):
-            continue  # origin records, and hidden files (editor swap files, .DS_Store)
-        failures.append(
-            Failure(
-                str(path), None, None,
-                f"known to the sources registry (to use the file: write {path.name}{RECORD_SUFFIX} beside it, then "
-                "run tools/make_sources_registry.py --refresh)",
-                None, kind="unregistered",
-            )
+    return [
+        Failure(
+            str(path),
+            None,
+            None,
+            f"known to the sources registry (to use the file: write {path.name}{RECORD_SUFFIX} beside it, then "
+            "run tools/make_sources_registry.py --refresh)",
+            None,
+            kind="unregistered",
         )  # fmt: skip
-    return failures
+        for path in raw_data_files(raw_dir)
+        if path.relative_to(raw_dir).as_posix() not in known
+    ]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from tipstats.datasets import DATASETS
 from tipstats.errors import DataValidationError, Failure
 from tipstats.io import read_processed_csv
-from tipstats.metadata import DESCRIPTOR
+from tipstats.metadata import DESCRIPTOR, descriptor_resources
 from tipstats.pipeline import BuildContext, validate_raw
 from tipstats.schemas.base import validate
 from tipstats.sources import integrity_failures, read_registry, sha256_of, unregistered_files
@@ -44,10 +43,9 @@ def validate_descriptor(processed_dir: Path) -> list[Failure]:
     if not path.exists():
         return [failure(path, "the descriptor exists (run `tipstats build`)")]
     try:
-        resources = json.loads(path.read_text(encoding="utf-8"))["resources"]
-        recorded = {r["name"]: r for r in resources}
-    except (ValueError, KeyError, TypeError) as exc:
-        return [failure(path, "the descriptor is JSON with a resource list", f"{type(exc).__name__}: {exc}")]
+        recorded = descriptor_resources(path)
+    except ValueError as exc:
+        return [failure(path, "the descriptor is JSON with a resource list", str(exc))]
     failures = []
     for name, spec in DATASETS.items():
         file = Path(processed_dir) / spec.filename
