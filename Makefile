@@ -46,7 +46,7 @@ include mk/datasets.mk
 include mk/reports.mk
 
 ANALYSIS_SRC := $(shell find src/tipstats/analysis -name '*.py' | sort)
-CLAIMS_SRC := $(wildcard src/tipstats/claims/*.py)
+CLAIMS_SRC := $(shell find src/tipstats/claims_audit -name "*.py" | sort) src/tipstats/render.py
 TABLES := reports/tables/manifest.txt
 
 $(TABLES): $(STAMP) $(ANALYSIS_SRC) $(call datasets,convictions legislation population)

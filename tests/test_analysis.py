@@ -553,7 +553,7 @@ def test_verdicts_combine_treatments_and_explain_with_the_numbers():
     }
     primary = out[out["primary"]].set_index("statement_id")
     assert primary.index.tolist() == ["tripled_since_2003", "higher_if_legislated_before_2003"]
-    # statements, not claims: which claim of the report a statement tests is for tipstats.claims to say
+    # statements, not claims: which claim of the report a statement tests is for tipstats.claims_audit to say
     assert "claim_id" not in out.columns
     assert primary["statement"].tolist() == [cv.STATEMENTS[s] for s in primary.index]
     tripled = primary.loc["tripled_since_2003"]

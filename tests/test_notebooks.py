@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from tipstats import figures, notebooks
-from tipstats.claims.registry import NOTEBOOKS, normalise, paragraph_text, report_text
+from tipstats.claims_audit.registry import NOTEBOOKS, normalise, paragraph_text, report_text
 from tipstats.datasets import list_datasets
 from tipstats.paths import processed_dir
 
@@ -66,13 +66,15 @@ def test_notebook_opens_with_the_report_quoted_verbatim(path):
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
-def test_notebook_prints_caveats_and_ends_with_computed_against_reported(path):
+def test_notebook_opens_and_closes_with_the_shared_helpers(path):
     nb = nbformat.read(path, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert code[0].count("tipstats.notebooks.setup()") == 1 and "set_option" not in "".join(code)
     assert code[1].startswith("tipstats.notebooks.print_caveats([")  # the shared opening, not a copied loop
-    assert any("tipstats.claims(" in c for c in code)  # the values come from the library, not typed
-    assert '"computed"' in code[-1] and '"reported"' in code[-1]
+    if path.stem == "00-claims-audit":  # the whole audit, not one notebook's share of it
+        assert any("tipstats.audit()" in c for c in code)
+    else:  # the computed-against-reported table, one library call (the values are not typed)
+        assert code[-1].startswith(f'tipstats.audit(notebook="{path.stem}"')
 
 
 def test_every_figure_is_shown_by_the_notebook_it_names():

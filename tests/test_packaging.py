@@ -58,7 +58,7 @@ def test_installed_wheel_loads_every_dataset_outside_the_repository(wheel, tmp_p
         "for name in tipstats.list_datasets():\n"
         "    frame = tipstats.load(name)\n"
         "    assert len(frame) > 0, name\n"
-        "from tipstats.claims.registry import load_registry\n"
+        "from tipstats.claims_audit.registry import load_registry\n"
         "assert len(load_registry()) > 40  # the claims registry and the report text ship too\n"
         "print(len(tipstats.list_datasets()))\n"
     )

@@ -45,9 +45,9 @@ def page(title: str, body: str, depth: int = 0) -> str:
 
 
 def claims_section() -> str:
-    from tipstats.claims import claims
+    from tipstats.claims_audit import audit
 
-    table = claims()
+    table = audit()
     counts = table["status"].value_counts().sort_index()
     parts = ["<h2 id='claims'>Which of the report's numbers hold up?</h2>", "<p>"]
     parts.append(", ".join(f"<span class='status'>{html.escape(s)}</span>: {n}" for s, n in counts.items()))

@@ -29,7 +29,8 @@ _LAZY = {
     "party_count_as_of": "tipstats.analysis.treaty:party_count_as_of",
     "party_count_range": "tipstats.analysis.treaty:party_count_range",
     "known_vs_official": "tipstats.analysis.treaty:known_vs_official",
-    "claims": "tipstats.claims:claims",
+    "audit": "tipstats.claims_audit:audit",
+    "claims": "tipstats.claims_audit:audit",  # the earlier name of audit(), kept as an alias
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,7 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
         party_count_as_of,
         party_count_range,
     )
-    from tipstats.claims import claims
+    from tipstats.claims_audit import audit
+    from tipstats.claims_audit import audit as claims
     from tipstats.datasets import list_datasets
     from tipstats.loaders import describe, load
 
@@ -62,6 +64,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "__version__",
+    "audit",
     "claims",
     "describe",
     "known_vs_official",

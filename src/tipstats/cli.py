@@ -49,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="describe one dataset: columns, sources, caveats")
     info.add_argument("name")
     claims = sub.add_parser("claims", help="the claims audit of report A/76/120")
-    claims.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    claims.add_argument(
+        "--format", choices=["table", "csv", "json", "markdown"], default="table"
+    )  # render.FORMATS
     claims.add_argument("--strict", action="store_true", help="also exit 1 when any claim differs")
     claims.add_argument("--output", type=Path, help="write to this file instead of standard output")
     figures = sub.add_parser("figures", help="write every figure as SVG and PNG")
@@ -64,6 +66,47 @@ def _parser() -> argparse.ArgumentParser:
         # SUPPRESS: `tipstats --debug build` must not be reset to False by the subcommand's default
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def claims_exit_code(table, strict: bool) -> int:
+    """0 when every claim has a verdict; 1 when a computation failed, or (``strict``) a claim differs."""
+    from tipstats.claims_audit.rules import FAILED
+
+    if (table["status"] == FAILED).any():
+        return 1
+    if strict and (table["status"] == "differs").any():
+        return 1
+    return 0
+
+
+def run_claims(fmt: str, strict: bool, output: Path | None, *, table=None) -> int:
+    """``tipstats claims``: print (or write to ``output``) the table; return the exit code.
+
+    Exit 0 when every claim has a verdict and no computation failed; 1 when a computation failed
+    (listed on standard error) or, with ``strict``, when any claim ``differs``. An invalid
+    registry raises :class:`~tipstats.errors.DataValidationError` (printed by :func:`main`, exit 1).
+    """
+    from tipstats.claims_audit import audit
+    from tipstats.claims_audit.rules import FAILED
+    from tipstats.render import render
+
+    table = audit() if table is None else table
+    text = render(table, fmt)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from tipstats.io import write_text
+
+        write_text(text, Path(output))
+    for row in table[table["status"] == FAILED].itertuples(index=False):
+        print(f"tipstats claims: {row.claim_id}: {row.explanation}", file=sys.stderr)
+    differs = table[table["status"] == "differs"]
+    if strict and len(differs):
+        print(
+            f"tipstats claims: {len(differs)} claim(s) differ: {', '.join(differs['claim_id'])}",
+            file=sys.stderr,
+        )
+    return claims_exit_code(table, strict)
 
 
 SECTIONS = {
@@ -176,9 +219,7 @@ def _run(args: argparse.Namespace) -> int:
         print("all raw files and processed datasets are valid")
         return 0
     if args.command == "claims":
-        from tipstats.claims import run_cli
-
-        return run_cli(args.format, args.strict, args.output)
+        return run_claims(args.format, args.strict, args.output)
     if args.command == "generate":
         from tipstats.generate import stale_files, write_generated
 

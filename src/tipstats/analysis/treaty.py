@@ -44,6 +44,8 @@ SOURCE_PRIORITY = {
     "tip_evidence": 2,
     "tip_evidence_five_states": 3,
 }
+#: How :func:`party_windows` makes one row of a participant's rows.
+COMBINE = ("preferred", "bounds")
 #: The source id of A/76/120's own rows.
 REPORT_SOURCE = "a76120"
 BASIS_WORDS = {
@@ -75,15 +77,25 @@ def party_windows(
     treaty: str = "tip_protocol",
     *,
     exclude_sources: Iterable[str] = (),
+    combine: str = "preferred",
 ) -> pd.DataFrame:
-    """One row per participant with a joining action on ``treaty``, chosen by the preference above.
+    """One row per participant with a joining action on ``treaty``.
 
     ``events=None`` means ``tipstats.load("treaty_events")``; rows of ``exclude_sources`` are left
-    out before the choice. The row keeps the chosen source's columns and adds ``who`` (the ISO3
-    code, or the name where there is none), ``earliest`` and ``latest`` (the bounds of the date,
-    ``action_date`` where the bounds are empty), and over every row of the participant:
-    ``source_ids`` (comma-separated), ``action_types`` ('/'-separated) and ``n_rows``. Sorted by
-    participant. ``action_type`` and ``action_date`` may be absent from ``events`` (then: not stated).
+    out first. ``combine`` says how a participant's rows become one:
+
+    - ``"preferred"``: the row chosen by the preference above; it keeps the chosen source's
+      columns and adds ``who`` (the ISO3 code, or the name where there is none), ``earliest`` and
+      ``latest`` (the bounds of the date, ``action_date`` where the bounds are empty), and over
+      every row of the participant: ``source_ids`` (comma-separated), ``action_types``
+      ('/'-separated) and ``n_rows``. Sorted by participant.
+    - ``"bounds"``: what all dated rows allow together (the claims audit, which weighs every
+      source): ``earliest`` is the earliest bound any row gives, ``latest`` the earliest date by
+      which some row already shows a party; undated rows are left out. Columns ``who``,
+      ``participant``, ``earliest``, ``latest``, ``action_types``, ``source_ids``, ``n_rows``
+      (over the dated rows), sorted by ``who``.
+
+    ``action_type`` and ``action_date`` may be absent from ``events`` (then: not stated).
 
     >>> rows = party_windows().set_index("participant")
     >>> rows.loc["Nepal", ["source_id", "action_date_precision", "source_ids"]].tolist()
@@ -97,14 +109,18 @@ def party_windows(
     action = frame["action_type"].astype("object")
     joining = action.isna() | action.isin(JOINING_ACTIONS)
     keep = (frame["treaty"] == treaty) & (frame["date_basis"] != "no_action") & joining
+    if combine not in COMBINE:
+        raise ValueError(f"combine must be one of {', '.join(map(repr, COMBINE))}, not {combine!r}")
     frame = frame[keep & ~frame["source_id"].isin(list(exclude_sources))].copy()
-    unknown = set(frame["source_id"]) - set(SOURCE_PRIORITY)
-    if unknown:
-        raise ValueError(f"no preference defined for source(s) {sorted(unknown)}")
     day = pd.to_datetime(frame["action_date"])
     frame["earliest"] = pd.to_datetime(frame["action_date_earliest"]).fillna(day)
     frame["latest"] = pd.to_datetime(frame["action_date_latest"]).fillna(day)
     frame["who"] = frame["iso3"].astype("object").fillna(frame["participant"].astype("object"))
+    if combine == "bounds":
+        return _bounds_windows(frame)
+    unknown = set(frame["source_id"]) - set(SOURCE_PRIORITY)
+    if unknown:
+        raise ValueError(f"no preference defined for source(s) {sorted(unknown)}")
     every = frame.groupby("who", sort=False)
     frame["source_ids"] = every["source_id"].transform(lambda s: ",".join(sorted(set(s.astype(str)))))
     frame["action_types"] = every["action_type"].transform(_joined)
@@ -115,6 +131,24 @@ def party_windows(
     frame = frame.sort_values(["who", "_priority", "_width", "source_id"], kind="stable")
     chosen = frame.drop_duplicates("who").drop(columns=["_priority", "_width"])
     return chosen.sort_values("participant").reset_index(drop=True)
+
+
+def _bounds_windows(frame: pd.DataFrame) -> pd.DataFrame:
+    """``party_windows(..., combine="bounds")`` from the filtered rows with ``who``/``earliest``/``latest``."""
+    frame = frame[frame["earliest"].notna() & frame["latest"].notna()]
+    grouped = frame.groupby("who", sort=True)
+    out = pd.DataFrame(
+        {
+            "participant": grouped["participant"].first(),
+            "earliest": grouped["earliest"].min(),
+            "latest": grouped["latest"].min(),
+            "action_types": grouped["action_type"].agg(_joined),
+            "source_ids": grouped["source_id"].agg(lambda s: ",".join(sorted(set(s.astype(str))))),
+            "n_rows": grouped.size().astype("int64"),
+        }
+    )
+    out.index.name = "who"
+    return out.reset_index()
 
 
 def party_counts(windows: pd.DataFrame, dates) -> pd.DataFrame:

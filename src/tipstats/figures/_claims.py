@@ -11,7 +11,7 @@ import pandas as pd
 def registry(frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """The claims registry indexed by ``claim_id`` (``frame`` if given, else the validated file)."""
     if frame is None:
-        from tipstats.claims.registry import load_registry
+        from tipstats.claims_audit.registry import load_registry
 
         frame = load_registry()
     return frame.set_index("claim_id", drop=False)

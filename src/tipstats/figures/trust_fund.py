@@ -87,7 +87,7 @@ def marker_for(qualifier: object) -> tuple[str, bool]:
 
 def report_points(claims: pd.DataFrame, claim_ids: list[str], unit: str) -> pd.DataFrame:
     """The report's values of ``claim_ids`` in ``unit``, placed at their reference date or period."""
-    from tipstats.claims.registry import date_bounds
+    from tipstats.claims_audit.registry import date_bounds
 
     out = []
     for claim_id in claim_ids:

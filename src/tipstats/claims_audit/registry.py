@@ -9,6 +9,7 @@ extraction left runs of spaces, so both sides are compared after :func:`normalis
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ REGISTRY_FILE = "claims.csv"
 REPORT_SOURCE_ID = "a76120"
 REPORT_RAW_PATH = "report/A-76-120.txt"
 
-# What the report says about a number, and how a value is compared with it (see tipstats.claims.rules).
+# What the report says about a number, and how a value is compared with it (see tipstats.claims_audit.rules).
 COMPARATORS = (
     "exactly",  # equal at the precision the report states it (178; 4.8 million = 4.75-4.85 million)
     "at least",
@@ -124,6 +125,19 @@ class ClaimsRegistry(pa.DataFrameModel):
     period_end: Series[str] = pa.Field(
         nullable=True, str_matches=PARTIAL_DATE, description="End of the period."
     )
+    rule: Series[str] = pa.Field(
+        str_matches=r"^[a-z][a-z_]*$",
+        description="The rule kind that checks the claim (see `tipstats.claims_audit.rules`).",
+    )
+    params: Series[str] = pa.Field(
+        nullable=True,
+        description="The rule kind's parameters, a JSON object (quantities, window, patterns ...); "
+        "empty when it takes none.",
+    )
+    data_needed: Series[str] = pa.Field(
+        nullable=True,
+        description="The data that would decide the claim where the tipstats datasets cannot, in words.",
+    )
     origin: Series[str] = pa.Field(
         isin=["issue", "added"],
         description="`issue`: listed in issue 5; `added`: a further statement found by reading the whole report.",
@@ -177,6 +191,9 @@ class Claim:
     reference_date: str | None = None
     period_start: str | None = None
     period_end: str | None = None
+    rule: str = "no_data"
+    params: str | None = None
+    data_needed: str | None = None
     origin: str = "issue"
     see_also: str = "00-claims-audit"
     source_id: str = REPORT_SOURCE_ID
@@ -185,6 +202,15 @@ class Claim:
     @classmethod
     def from_row(cls, row: pd.Series) -> Claim:
         return cls(**{k: (None if pd.isna(v) else str(v)) for k, v in row.items()})
+
+    def parameters(self) -> dict:
+        """``params`` read as a JSON object (empty when there are none)."""
+        if self.params is None:
+            return {}
+        value = json.loads(self.params)
+        if not isinstance(value, dict):
+            raise ValueError(f"{self.claim_id}: params must be a JSON object, not {self.params!r}")
+        return value
 
     @property
     def value(self) -> float:
@@ -347,11 +373,41 @@ def quote_failures(registry: pd.DataFrame, text: str, file: str = REGISTRY_FILE)
     return failures
 
 
+def rule_failures(registry: pd.DataFrame, file: str = REGISTRY_FILE) -> list[Failure]:
+    """Rows whose ``rule`` is not a known kind or whose ``params`` do not fit it, one Failure each."""
+    from tipstats.claims_audit.rules import KINDS
+
+    failures = []
+    for index, row in registry.iterrows():
+        kind = KINDS.get(str(row["rule"]))
+        if kind is None:
+            failures.append(
+                Failure(file, row_number(index), "rule", f"one of {', '.join(sorted(KINDS))}", row["rule"])
+            )
+            continue
+        raw = row["params"]
+        try:
+            params = {} if pd.isna(raw) else json.loads(raw)
+        except json.JSONDecodeError as exc:
+            failures.append(Failure(file, row_number(index), "params", f"a JSON object ({exc.msg})", raw))
+            continue
+        if not isinstance(params, dict):
+            failures.append(Failure(file, row_number(index), "params", "a JSON object", raw))
+            continue
+        for problem in kind.parameter_problems(params):
+            failures.append(Failure(file, row_number(index), "params", f"rule {kind.name}: {problem}", raw))
+    return failures
+
+
 def validate_registry(frame: pd.DataFrame, file: str = REGISTRY_FILE) -> pd.DataFrame:
-    """Validate a registry frame with :class:`ClaimsRegistry` (all failures at once)."""
+    """Validate a registry frame with :class:`ClaimsRegistry` and the rule kinds (all failures at once)."""
     from tipstats.schemas.base import validate
 
-    return validate(ClaimsRegistry, frame, file)
+    frame = validate(ClaimsRegistry, frame, file)
+    failures = rule_failures(frame, file)
+    if failures:
+        raise DataValidationError(failures)
+    return frame
 
 
 def load_registry(
