@@ -11,6 +11,7 @@ import pytest
 
 from tipstats.errors import DataValidationError
 from tipstats.pipeline import legislation as leg
+from tipstats.pipeline import legislation_counts as leg_counts
 from tipstats.raw import raw_model
 from tipstats.schemas.base import validate
 from tipstats.schemas.legislation import Legislation, LegislationCounts, LegislationPanel
@@ -384,6 +385,7 @@ def test_panel_covers_to_2014_except_not_updated(built):
 
 # Line breaks, blank lines, trailing spaces and a space before a comma, as in the report's text layout.
 REPORT_LIKE = (
+    "1. The General Assembly, in 2019, adopted a resolution.\n2. Two.\n3. Three.\n4. Four.\n"
     "5. Something else entirely, 178 parties.\n\n"
     "6. Also in resolution 74/176, the General Assembly called upon Member States. Of the  \n\n"
     "190 countries assessed in the Global Trafficking in Persons Report 2022 , published \n\n"
@@ -395,7 +397,7 @@ REPORT_LIKE = (
 
 
 def test_report_parser_on_hand_made_text():
-    got = leg.parse_report_legislation_count(REPORT_LIKE, "report_like")
+    got = leg_counts.parse_report_legislation_count(REPORT_LIKE, "report_like")
     assert (got["countries_with_legislation"], got["countries_assessed"]) == (170, 190)
     assert got["date_or_period"] == "July 2022" and got["reference_date"] == pd.Timestamp("2022-07-01")
     assert got["edition"] == "GLOTIP 2022" and got["date_precision"] == "month"
@@ -410,12 +412,12 @@ def test_report_parser_reads_only_paragraph_6():
         "7. Next paragraph", "7. Of the 1 countries assessed"
     )
     with pytest.raises(ValueError, match="paragraph 6"):
-        leg.parse_report_legislation_count(text, "report_like")
+        leg_counts.parse_report_legislation_count(text, "report_like")
 
 
 def test_report_parser_on_the_report(raw_dir):
     text = (raw_dir / "report" / "A-76-120.txt").read_text(encoding="utf-8")
-    got = leg.parse_report_legislation_count(text, source_id(read_registry(), subject="report"))
+    got = leg_counts.parse_report_legislation_count(text, source_id(read_registry(), subject="report"))
     assert (got["countries_with_legislation"], got["countries_assessed"]) == (169, 181)
     assert got["date_or_period"] == "August 2020" and got["edition"] == "GLOTIP 2020"
     assert got["source_id"] == "a76120"
@@ -434,7 +436,7 @@ def test_report_parser_on_the_report(raw_dir):
     ],
 )  # fmt: skip
 def test_yardstick_wording(quote, wording):
-    assert leg.yardstick_wording(quote) == wording
+    assert leg_counts.yardstick_wording(quote) == wording
 
 
 def test_published_counts(built, raw_dir):
@@ -460,7 +462,11 @@ def test_published_counts(built, raw_dir):
 def test_every_legislation_figure_is_used_or_listed_as_left_out(raw_dir):
     figures = read(raw_dir, "glotip/glotip_text_figures.csv")
     legis = set(figures.loc[figures["figure_id"].str.contains("_legis_"), "figure_id"])
-    accounted = set(leg.COUNT_FIGURE_IDS) | {leg.ASSESSED_FIGURE_ID} | set(leg.LEFT_OUT_FIGURE_IDS)
+    accounted = (
+        set(leg_counts.COUNT_FIGURE_IDS)
+        | {leg_counts.ASSESSED_FIGURE_ID}
+        | set(leg_counts.LEFT_OUT_FIGURE_IDS)
+    )
     assert legis == accounted
 
 

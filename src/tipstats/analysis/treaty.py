@@ -35,19 +35,20 @@ import numpy as np
 import pandas as pd
 
 from tipstats.facts import JOINING_ACTIONS
+from tipstats.report import REPORT_SOURCE_ID
 
 SOURCE_PRIORITY = {
     "untc_tip_2018": 0,
     "untc_som_2018": 0,
     "untc_untoc_2014": 0,
-    "a76120": 1,
+    REPORT_SOURCE_ID: 1,
     "tip_evidence": 2,
     "tip_evidence_five_states": 3,
 }
 #: How :func:`party_windows` makes one row of a participant's rows.
 COMBINE = ("preferred", "bounds")
 #: The source id of A/76/120's own rows.
-REPORT_SOURCE = "a76120"
+REPORT_SOURCE = REPORT_SOURCE_ID
 BASIS_WORDS = {
     "stated": "stated",
     "derived_entry_into_force_30_day_rule": "entry into force minus 30 days",

@@ -19,12 +19,11 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from tipstats.errors import DataValidationError, Failure, row_number
-from tipstats.io import decode_text, read_raw_csv
-from tipstats.paths import RAW_DIR, REFERENCE_DIR
+from tipstats.io import read_raw_csv
+from tipstats.paths import REFERENCE_DIR
+from tipstats.report import MONTH_NAMES, REPORT_SOURCE_ID, normalise, paragraph_text, report_text
 
 REGISTRY_FILE = "claims.csv"
-REPORT_SOURCE_ID = "a76120"
-REPORT_RAW_PATH = "report/A-76-120.txt"
 
 # What the report says about a number, and how a value is compared with it (see tipstats.claims_audit.rules).
 COMPARATORS = (
@@ -84,10 +83,6 @@ ORDINALS = {
     "ninth": 9, "tenth": 10, "twentieth": 20, "thirtieth": 30,
 }  # fmt: skip
 FOLDS = {"doubled": 2, "tripled": 3}
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
-)  # fmt: skip
 PARAGRAPH = r"^\d{1,2}(\([a-z]\))?(, footnote \d{1,2})?$"
 
 
@@ -300,49 +295,6 @@ def date_bounds(text: str | None) -> tuple[pd.Timestamp | None, pd.Timestamp | N
         return start, start + pd.offsets.MonthEnd(0)
     day = pd.Timestamp(text)
     return day, day
-
-
-def normalise(text: str) -> str:
-    """Every run of white space (line breaks included) becomes one space; ends trimmed.
-
-    >>> normalise("three States\\n\\nacceded  to the Protocol ")
-    'three States acceded to the Protocol'
-    """
-    return " ".join(text.split())
-
-
-def report_text(raw_dir: Path = RAW_DIR) -> str:
-    """The text of A/76/120 as received (``data/raw/report/A-76-120.txt``)."""
-    path = Path(raw_dir) / REPORT_RAW_PATH
-    return decode_text(path, str(path))
-
-
-def _paragraph_starts(text: str) -> dict[int, int]:
-    """Offset of the start of each numbered paragraph (1, 2, ... in order) in ``text``."""
-    starts: dict[int, int] = {}
-    position, number = 0, 1
-    while True:
-        match = re.compile(rf"(?m)^[ \t]?{number}\. (?=[A-Z])").search(text, position)
-        if match is None:
-            return starts
-        starts[number] = match.start()
-        position, number = match.end(), number + 1
-
-
-def paragraph_text(text: str, paragraph: str) -> str:
-    """The normalised text of one paragraph (``"38(a)"`` gives paragraph 38; footnotes: the whole text).
-
-    A paragraph runs from its number to the next paragraph's number, so page footers and
-    footnotes printed inside it are included.
-    """
-    if "footnote" in paragraph:
-        return normalise(text)
-    number = int(re.match(r"\d+", paragraph).group())
-    starts = _paragraph_starts(text)
-    if number not in starts:
-        raise KeyError(f"paragraph {number} not found in the report text")
-    end = starts.get(number + 1, len(text))
-    return normalise(text[starts[number] : end])
 
 
 def quote_failures(registry: pd.DataFrame, text: str, file: str = REGISTRY_FILE) -> list[Failure]:

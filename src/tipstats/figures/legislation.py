@@ -10,6 +10,7 @@ from tipstats.analysis.legislation import LEVELS, level_counts
 from tipstats.facts import TIP_PROTOCOL_IN_FORCE
 from tipstats.figures import style as S
 from tipstats.figures._registry import figure
+from tipstats.report import REPORT_SOURCE_ID
 
 LEVEL_COLOURS = {2: S.HIGHLIGHT, 1: S.CAMEL, 0: S.CONTEXT}
 
@@ -46,7 +47,7 @@ def _count_label(row: pd.Series) -> str:
     else:
         value = f"{qualifier}{row['share_percent']:g}%"
     where = [row["edition"]] if isinstance(row.get("edition"), str) else []
-    if row.get("source_id") == "a76120":
+    if row.get("source_id") == REPORT_SOURCE_ID:
         where.append("A/76/120")
     return f"{value} ({', '.join([row['date_or_period'], *where])})"
 

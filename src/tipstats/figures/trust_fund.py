@@ -19,6 +19,7 @@ from tipstats.analysis.trust_fund import CALL_METRICS, call_rows, drawn_call_row
 from tipstats.figures import _claims
 from tipstats.figures import style as S
 from tipstats.figures._registry import figure
+from tipstats.report import REPORT_SOURCE_ID
 
 SOURCED = S.DENIM
 REPORT = S.HIGHLIGHT
@@ -181,7 +182,7 @@ def trust_fund_overview(
         "UN Voluntary Trust Fund for Victims of Trafficking in Persons, Especially Women and Children: figures stated by "
         "UNODC pages and press releases (blue), with their qualifiers, and the figures A/76/120 states (rust), each "
         "at the date or period it refers to.",
-        source_ids=[*figures_["source_id"].unique(), "a76120"],
+        source_ids=[*figures_["source_id"].unique(), REPORT_SOURCE_ID],
         sources=sources,
         note=note,
         nrows=2,
@@ -308,7 +309,7 @@ def trust_fund_calls(
         "UN Voluntary Trust Fund for Victims of Trafficking in Persons: figures per call for proposals as UNODC pages "
         "state them (bars; where only sub-programmes 1 and 2 are reported, their bars stand side by side, never "
         "added), and the figures A/76/120 gives (rust diamonds). Calls without a bar have no sourced figure.",
-        source_ids=[*figures_["source_id"].unique(), "a76120"],
+        source_ids=[*figures_["source_id"].unique(), REPORT_SOURCE_ID],
         sources=sources,
         note=_calls_note(rows, claims),
         ncols=3,

@@ -17,6 +17,12 @@ import pandas as pd
 
 from tipstats import sources
 from tipstats.errors import DataValidationError, Failure, row_number
+from tipstats.pipeline.legislation_counts import (
+    counts_dataset,
+    counts_from_text_figures,
+    parse_report_legislation_count,
+)
+from tipstats.report import MONTH_NUMBERS
 from tipstats.schemas.legislation import FLAG_SEPARATOR, KELLEY_LAST_YEAR
 
 # The sources read, asked of the registry by their raw model (the report by its subject).
@@ -33,27 +39,6 @@ EVIDENCE_YARDSTICK = "us_tip_report_law"
 KELLEY_UPDATE_YEAR = 2011
 # A/76/120 counts legislation "by August 2020" (paragraph 6).
 A76120_REFERENCE = (2020, 8)
-
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
 
 LEGISLATION_COLUMNS = [
     "iso3",
@@ -259,8 +244,10 @@ def kelley_rows(derived: pd.DataFrame, source_id: str) -> pd.DataFrame:
 
 # -- 2014-2021 evidence --------------------------------------------------------------------------
 
-_DATE = re.compile(r"(?:(\d{1,2})\s+)?(" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
-_ASSENT = re.compile(r"assented\s+(?:(\d{1,2})\s+)?(" + "|".join(MONTHS) + r")?\s*(\d{4})", re.IGNORECASE)
+_DATE = re.compile(r"(?:(\d{1,2})\s+)?(" + "|".join(MONTH_NUMBERS) + r")\s+(\d{4})", re.IGNORECASE)
+_ASSENT = re.compile(
+    r"assented\s+(?:(\d{1,2})\s+)?(" + "|".join(MONTH_NUMBERS) + r")?\s*(\d{4})", re.IGNORECASE
+)
 _PARTIAL = re.compile(r"some forms|partial|not in line|inconsistent", re.IGNORECASE)
 _FINES = re.compile(r"fines? in lieu", re.IGNORECASE)
 
@@ -282,7 +269,7 @@ def evidence_year(date_as_given: str, year_as_given: str | None, date_kind: str)
         assent = _ASSENT.search(date_as_given)
         if assent:
             assent_year = int(assent.group(3))
-            month = MONTHS[assent.group(2).lower()] if assent.group(2) else None
+            month = MONTH_NUMBERS[assent.group(2).lower()] if assent.group(2) else None
             if assent_year != year:
                 flags.append("enactment_and_entry_into_force_years_differ")
             return {"year": assent_year, "month": month, "year_basis": "assent", "flags": flags}
@@ -293,7 +280,7 @@ def evidence_year(date_as_given: str, year_as_given: str | None, date_kind: str)
     month = None
     for match in _DATE.finditer(date_as_given):
         if int(match.group(3)) == year:
-            month = MONTHS[match.group(2).lower()]
+            month = MONTH_NUMBERS[match.group(2).lower()]
             break
     return {"year": year, "month": month, "year_basis": basis, "flags": flags}
 
@@ -396,206 +383,6 @@ def panel_rows(panel: pd.DataFrame, codes: pd.DataFrame, label: str, source_id: 
     out["source_id"] = source_id
     out = out[["iso3", "year", "level", "value_status", "note", "source_id"]]
     return out.sort_values(["iso3", "year"]).reset_index(drop=True)
-
-
-# -- published counts --------------------------------------------------------------------------
-
-# GLOTIP text-figure rows that state a number or share of countries with legislation; the 2018
-# "assessed" row supplies the denominator of the 2018 count. The other ``_legis_`` rows
-# (unknown / partial / none / changes) are not counts of countries with legislation.
-COUNT_FIGURE_IDS = (
-    "g12_legis_count",
-    "g14_legis_share",
-    "g18_legis_inline_count",
-    "g20_legis_memberstates_share",
-)
-ASSESSED_FIGURE_ID = "g18_legis_assessed"
-LEFT_OUT_FIGURE_IDS = (
-    "g18_legis_unknown",
-    "g18_legis_partial",
-    "g18_legis_none",
-    "g18_legis_change_2016_2018",
-)
-
-_VALUE = re.compile(r"^(?:(?P<qualifier>over|more than|about|nearly|almost)\s+)?(?P<number>\d+(?:\.\d+)?)$")
-_ASSESSED_UNIT = re.compile(r"\(of (\d+) assessed\)")
-_WORDING = re.compile(r"\b(?:have|has|had)\s+(?P<wording>.+)$")
-_MONTH_YEAR = re.compile(r"^(" + "|".join(MONTHS) + r")\s+(\d{4})$", re.IGNORECASE)
-_YEAR_ONLY = re.compile(r"^(\d{4})(?:\s+\(.*\))?$")
-
-
-def yardstick_wording(quote: str) -> str:
-    """The words after the auxiliary verb ('have', 'had'): what the count counts, verbatim.
-
-    A clause after a comma ends the wording, unless it continues it ('..., in line with the Protocol').
-    """
-    sentence = quote.strip().strip('"').rstrip(".")
-    match = _WORDING.search(sentence)
-    if not match:
-        raise ValueError(f"no 'have/had' clause in {quote!r}")
-    wording = match.group("wording")
-    parts = wording.split(", ")
-    kept = [parts[0]]
-    for part in parts[1:]:
-        if part.startswith("in line with"):
-            kept.append(part)
-        else:
-            break
-    return ", ".join(kept)
-
-
-def parse_period(text: str) -> dict:
-    """'August 2018' -> month precision and first day; '2012' or '2020 (report date)' -> year only."""
-    text = text.strip()
-    match = _MONTH_YEAR.match(text)
-    if match:
-        year = int(match.group(2))
-        return {
-            "reference_year": year,
-            "reference_date": pd.Timestamp(year=year, month=MONTHS[match.group(1).lower()], day=1),
-            "date_precision": "month",
-        }
-    match = _YEAR_ONLY.match(text)
-    if match:
-        return {"reference_year": int(match.group(1)), "reference_date": pd.NaT, "date_precision": "year"}
-    raise ValueError(f"unrecognised date or period {text!r}")
-
-
-def counts_from_text_figures(raw: pd.DataFrame, label: str, source_id: str) -> pd.DataFrame:
-    """The GLOTIP legislation counts of the text-figures file, one row per statement."""
-    failures: list[Failure] = []
-    by_id = raw.set_index("figure_id", drop=False)
-    for figure_id in COUNT_FIGURE_IDS + (ASSESSED_FIGURE_ID,):
-        if figure_id not in by_id.index:
-            failures.append(
-                Failure(label, None, "figure_id", "legislation figure present", figure_id, kind="rule")
-            )
-    if failures:
-        raise DataValidationError(failures)
-    assessed_row = by_id.loc[ASSESSED_FIGURE_ID]
-    rows = []
-    for figure_id in COUNT_FIGURE_IDS:
-        src = by_id.loc[figure_id]
-        where = row_number(raw.index[raw["figure_id"] == figure_id][0])
-        value = _VALUE.match(src["value"].strip())
-        if not value:
-            failures.append(
-                Failure(
-                    label, where, "value", "number with an optional qualifier", src["value"], kind="parse"
-                )
-            )
-            continue
-        number = float(value.group("number"))
-        unit = src["unit"].strip()
-        count = share = assessed = None
-        if unit == "percent":
-            share = number
-        elif unit.startswith("countries"):
-            count = int(number)
-            in_unit = _ASSESSED_UNIT.search(unit)
-            if in_unit:
-                assessed = int(in_unit.group(1))
-            if (
-                assessed_row["edition"] == src["edition"]
-                and assessed_row["year_or_period"] == src["year_or_period"]
-            ):
-                from_row = int(assessed_row["value"])
-                if assessed is not None and assessed != from_row:
-                    failures.append(
-                        Failure(
-                            label,
-                            where,
-                            "unit",
-                            f"equals {ASSESSED_FIGURE_ID} ({from_row})",
-                            unit,
-                            kind="rule",
-                        )
-                    )
-                assessed = from_row
-        else:
-            failures.append(Failure(label, where, "unit", "percent or countries", unit, kind="parse"))
-            continue
-        try:
-            period = parse_period(src["year_or_period"])
-            wording = yardstick_wording(src["quote"])
-        except ValueError as exc:
-            failures.append(Failure(label, where, "year_or_period/quote", "parses", str(exc), kind="parse"))
-            continue
-        rows.append(
-            {
-                "count_id": figure_id,
-                "edition": src["edition"],
-                "date_or_period": src["year_or_period"],
-                **period,
-                "countries_with_legislation": count,
-                "countries_assessed": assessed,
-                "share_percent": share,
-                "qualifier": value.group("qualifier"),
-                "unit_as_given": unit,
-                "definition": wording,
-                "quote": src["quote"],
-                "source_id": source_id,
-                "source_url": src["source_url"],
-            }
-        )
-    if failures:
-        raise DataValidationError(failures)
-    return pd.DataFrame(rows)
-
-
-_PARAGRAPH_START = r"(?m)^\s*{n}\.\s"
-
-_PARA6 = re.compile(
-    r"Of the (?P<assessed>\d+) countries assessed in the (?P<report>Global Trafficking in Persons Report (?P<edition>\d{4}))"
-    r"\s*, published by UNODC, (?P<count>\d+) countries had adopted, by (?P<period>(?P<month>[A-Z][a-z]+) (?P<year>\d{4})), "
-    r"(?P<definition>[^.]+?)\."
-)
-
-
-def report_paragraph(text: str, number: int) -> str:
-    """Paragraph ``number`` of the report, from its "N. " line to the next heading or paragraph, one line."""
-    start = re.search(_PARAGRAPH_START.format(n=number), text)
-    if not start:
-        raise ValueError(f"paragraph {number} not found")
-    rest = text[start.end() :]
-    end = re.search(r"(?m)^\s*(?:\d+\.\s|[IVX]+\.\s)", rest)
-    body = rest[: end.start()] if end else rest
-    return " ".join(body.split())
-
-
-def parse_report_legislation_count(text: str, source_id: str) -> dict:
-    """The legislation count of A/76/120 paragraph 6 ('Of the 181 countries assessed ... 169 countries had
-    adopted, by August 2020, dedicated legislation ...'), parsed from the report text."""
-    paragraph = report_paragraph(text, 6)
-    match = _PARA6.search(paragraph)
-    if not match:
-        raise ValueError("paragraph 6 does not state the legislation count in the expected words")
-    quote = match.group(0).replace(" ,", ",")
-    period = parse_period(match.group("period"))
-    return {
-        "count_id": "a76120_para6",
-        "edition": f"GLOTIP {match.group('edition')}",
-        "date_or_period": match.group("period"),
-        **period,
-        "countries_with_legislation": int(match.group("count")),
-        "countries_assessed": int(match.group("assessed")),
-        "share_percent": None,
-        "qualifier": None,
-        "unit_as_given": None,
-        "definition": match.group("definition"),
-        "quote": quote,
-        "source_id": source_id,
-        "source_url": None,
-    }
-
-
-def counts_dataset(text_counts: pd.DataFrame, report_count: dict) -> pd.DataFrame:
-    out = pd.concat([text_counts, pd.DataFrame([report_count])], ignore_index=True)
-    for column in ["reference_year", "countries_with_legislation", "countries_assessed"]:
-        out[column] = pd.array(out[column], dtype="Int64")
-    out["share_percent"] = out["share_percent"].astype(float)
-    out["reference_date"] = pd.to_datetime(out["reference_date"])
-    return out.sort_values("count_id").reset_index(drop=True)
 
 
 # -- checks ------------------------------------------------------------------------------------
