@@ -128,15 +128,13 @@ class RealBuild:
         cache = {sid: frame for sid, frame in self.raw_frames.items() if sid != source_id}
         ctx = BuildContext(raw_dir, REFERENCE_DIR, self.registry, _raw_cache=cache)
         failures = validate_raw(ctx)
-        if failures:
-            return DataValidationError(failures)
         subjects = self.affected_subjects(source_id)
         ctx.outputs = {n: f for n, f in self.datasets.items() if self.subject_of[n] not in subjects}
         try:
             run_builders(ctx, subjects)
         except DataValidationError as exc:
-            return exc
-        return None
+            failures += exc.failures
+        return DataValidationError(failures) if failures else None
 
 
 @pytest.fixture(scope="session")

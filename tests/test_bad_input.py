@@ -35,6 +35,7 @@ import pandas as pd
 import pytest
 
 from tipstats.cli import main
+from tipstats.errors import DataValidationError
 from tipstats.facts import LATEST_SOURCE_DATE
 from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR
 from tipstats.publish import MARKER
@@ -835,3 +836,115 @@ def test_a_truncated_descriptor_breaks_loading_with_an_error_that_names_it(tmp_p
     loaders._load_validated.cache_clear()
     with pytest.raises(ValueError, match=re.escape(str(descriptor))):
         loaders.load("population")
+
+
+def test_every_problem_is_listed_at_once_model_and_rule_failures_in_two_files(tmp_path):
+    """Three faults in two files: a date out of range and an unknown country in one, a bad count in the other.
+
+    The raw models fail two rows; the treaty builder's own rules still run on the rows that passed, so
+    the unknown country is listed in the same report, and nothing is written.
+    """
+    from tipstats.pipeline import build
+
+    evidence = "treaty/tip_protocol_post2017_evidence.csv"
+    counts = "treaty/tip_protocol_party_counts.csv"
+    ev_lines = (RAW_DIR / evidence).read_bytes().decode("utf-8").splitlines(keepends=True)
+    assert ev_lines[1].startswith("Bangladesh,entry_into_force_date,") and ",2019-10-12," in ev_lines[1]
+    ev_lines[1] = ev_lines[1].replace(",2019-10-12,", ",1999-10-12,", 1)  # before the Protocol existed
+    assert ev_lines[2].startswith("Bangladesh,statement,")
+    ev_lines[2] = ev_lines[2].replace("Bangladesh", "Atlantis", 1)  # a country nobody knows
+    count_lines = (RAW_DIR / counts).read_bytes().decode("utf-8").splitlines(keepends=True)
+    assert count_lines[1].startswith("2008-09-26,124,")
+    count_lines[1] = count_lines[1].replace(",124,", ",-124,", 1)  # a negative number of parties
+    raw = raw_folder(
+        tmp_path / "raw",
+        {evidence: "".join(ev_lines).encode("utf-8"), counts: "".join(count_lines).encode("utf-8")},
+    )
+    out = tmp_path / "out"
+    with pytest.raises(DataValidationError) as info:
+        build(raw_dir=raw, out_dir=out)
+    found = {(Path(f.file).name, f.row, f.column, str(f.value)) for f in info.value.failures}
+    assert ("tip_protocol_post2017_evidence.csv", 2, "date_as_given_iso", "1999-10-12") in found
+    assert ("tip_protocol_party_counts.csv", 2, "parties", "-124") in found
+    unknown = [f for f in info.value.failures if str(f.value) == "Atlantis"]
+    assert (
+        unknown and Path(unknown[0].file).name == "tip_protocol_post2017_evidence.csv" and unknown[0].row == 3
+    )
+    assert not out.exists()  # all or nothing
+
+
+def _reference_copy(target: Path, edit: Callable[[list[list[str]]], None]) -> Path:
+    """``data/reference`` copied to ``target`` with ``sources.csv`` rows edited in place (header is rows[0])."""
+    shutil.copytree(REFERENCE_DIR, target)
+    with open(target / "sources.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    edit(rows)
+    with open(target / "sources.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return target
+
+
+def test_the_sources_registry_is_validated_and_reported_at_its_rows(tmp_path, previous_output):
+    def damage(rows):
+        header = rows[0]
+        rows[3][header.index("licence")] = ""  # a blank required cell (spreadsheet row 4)
+        # a repeated id: spreadsheet rows 3 and the last
+        rows[-1][header.index("source_id")] = rows[2][header.index("source_id")]
+
+    reference = _reference_copy(tmp_path / "reference", damage)
+    before = snapshot(previous_output)
+    for command in (["build", "--out-dir", previous_output], ["validate"]):
+        code, out, err = run_cli(*command, "--reference-dir", reference)
+        text = out + err
+        assert code == 1, text
+        assert "internal error" not in text and "Traceback" not in text
+        lines = message_block(text, str(reference / "sources.csv"))
+        assert any(re.match(r"\s*4\s+licence\b", line) for line in lines), lines
+        assert [line.split()[0] for line in lines if "value is unique" in line] == [
+            "3",
+            str(len(rows_of(reference))),
+        ], lines
+    assert snapshot(previous_output) == before
+
+
+@pytest.mark.parametrize(
+    ("edit", "line", "check"),
+    [
+        (lambda text: "", None, "has text"),
+        (
+            lambda text: text.replace("169 countries had adopted", "1690 countries had adopted"),
+            "paragraph 6",
+            "cannot exceed",
+        ),
+        (
+            lambda text: text.replace("the following 48 Member States", "the following 47 Member States"),
+            "paragraph 7",
+            "lists 48 names, but says 47",
+        ),
+    ],
+    ids=["emptied", "count_above_assessed", "list_length"],
+)
+def test_the_report_text_is_an_input_reported_at_the_file_and_its_line(
+    tmp_path, previous_output, edit, line, check
+):
+    from tipstats.report import paragraph_line, report_text
+
+    text = report_text()
+    changed = edit(text)
+    assert changed != text
+    raw = raw_folder(tmp_path / "raw", {"report/A-76-120.txt": changed.encode("utf-8")})
+    before = snapshot(previous_output)
+    code, out, err = run_cli("build", "--raw-dir", raw, "--out-dir", previous_output)
+    assert code == 1, out + err
+    lines = message_block(out + err, str(raw / "report" / "A-76-120.txt"))
+    assert any(check in entry for entry in lines), lines
+    if line is not None:  # at the line its paragraph starts on, not at a processed dataset's row
+        expected = paragraph_line(text, int(line.split()[1]))
+        assert any(entry.split()[0] == str(expected) for entry in lines if check in entry), lines
+    assert "(processed)" not in out + err
+    assert snapshot(previous_output) == before
+
+
+def rows_of(reference: Path) -> list[list[str]]:
+    with open(reference / "sources.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))

@@ -111,7 +111,7 @@ def run_claims(fmt: str, strict: bool, output: Path | None, *, table=None) -> in
 
 SECTIONS = {
     "integrity": "Raw files whose bytes differ from the sources registry (sha256)",
-    "parse": "Files that could not be read as CSV",
+    "parse": "Files that could not be read (as CSV, or as the text a builder reads)",
     "schema": "Values that fail a check",
     "rule": "Values that fail a rule of the build",
     "unregistered": "Files in the raw folder that the sources registry does not know (nothing reads them)",

@@ -45,6 +45,33 @@ def read_raw(
     return validate(raw_model(source_id, registry), parse_raw_csv(path.read_bytes(), label), label)
 
 
+def read_raw_passing(
+    raw_dir: Path, source_id: str, raw_path: str, registry: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame | None, list[Failure]]:
+    """Like :func:`read_raw`, but the rows that fail are set aside instead of failing the file.
+
+    Returns ``(rows, failures)``: the rows that pass the raw model, with their original index (so
+    that ``row_number(index)`` still names the spreadsheet row), and every failure. ``rows`` is
+    None when the file as a whole is unusable (missing, not readable as CSV, a column missing: a
+    failure with no row), or when the remaining rows still fail a check of the whole table.
+    """
+    try:
+        return read_raw(raw_dir, source_id, raw_path, registry), []
+    except DataValidationError as exc:
+        failures = exc.failures
+    if any(f.row is None or f.kind == "parse" for f in failures):  # no table to take rows from
+        return None, failures
+    registry = read_registry() if registry is None else registry
+    path = Path(raw_dir) / raw_path
+    frame = parse_raw_csv(path.read_bytes(), str(path))
+    bad = {f.row - 2 for f in failures}  # spreadsheet row -> position (header = row 1)
+    rows = frame.drop(index=[i for i in frame.index if i in bad])
+    try:
+        return raw_model(source_id, registry).validate(rows, lazy=True), failures
+    except Exception:  # a check of the whole table still fails without the bad rows
+        return None, failures
+
+
 def read_text(raw_dir: Path, raw_path: str) -> str:
     from tipstats.io import decode_text
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tipstats.errors import Failure
 from tipstats.io import decode_text
 from tipstats.paths import RAW_DIR
 
 REPORT_SOURCE_ID = "a76120"
+#: The sources registry's subject of the report (builders find its text by it).
+REPORT_SUBJECT = "report"
 REPORT_RAW_PATH = "report/A-76-120.txt"
 # Dates are written in English words in the report and its sources ("8 July 2021", "August 2020").
 MONTH_NAMES = (
@@ -66,3 +69,35 @@ def paragraph_text(text: str, paragraph: str) -> str:
         raise KeyError(f"paragraph {number} not found in the report text")
     end = starts.get(number + 1, len(text))
     return normalise(text[starts[number] : end])
+
+
+class ReportTextError(ValueError):
+    """The report text does not say what a reader of it expects (``paragraph``: where it looked)."""
+
+    def __init__(self, message: str, paragraph: int | None = None):
+        super().__init__(message)
+        self.paragraph = paragraph
+
+
+def paragraph_line(text: str, number: int | None) -> int | None:
+    """The line (1-based) on which paragraph ``number`` starts, or None."""
+    if number is None:
+        return None
+    start = _paragraph_starts(text).get(number)
+    return None if start is None else text.count("\n", 0, start) + 1
+
+
+def text_failures(text: str, file: str) -> list[Failure]:
+    """What makes ``text`` unusable as the report: no text, or no numbered paragraphs from 1.
+
+    >>> [f.check for f in text_failures("", "A-76-120.txt")]
+    ['has text: numbered paragraphs 1., 2., ...']
+    >>> text_failures("1. The General Assembly ...", "A-76-120.txt")
+    []
+    """
+    if not text.strip():
+        return [Failure(file, None, None, "has text: numbered paragraphs 1., 2., ...", "empty", kind="parse")]
+    if not _paragraph_starts(text):
+        first = normalise(text)[:60]
+        return [Failure(file, 1, None, "starts its numbered paragraphs with '1. '", first, kind="parse")]
+    return []

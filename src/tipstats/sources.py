@@ -20,8 +20,16 @@ REGISTRY_FILE = "sources.csv"
 
 
 def read_registry(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
-    """The registry as text columns, one row per source_id."""
-    return read_raw_csv(Path(reference_dir) / REGISTRY_FILE, str(Path(reference_dir) / REGISTRY_FILE))
+    """The registry as text columns, one row per source_id, validated by its model.
+
+    Raises :class:`~tipstats.errors.DataValidationError` naming the registry's rows, columns and
+    values (a blank required cell, a repeated ``source_id``, a malformed hash ...).
+    """
+    from tipstats.schemas.base import validate
+    from tipstats.schemas.sources import RawSourcesRegistry
+
+    path = Path(reference_dir) / REGISTRY_FILE
+    return validate(RawSourcesRegistry, read_raw_csv(path, str(path)), str(path))
 
 
 def _matching(registry: pd.DataFrame, filters: dict[str, str | None]) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from tipstats import sources
 from tipstats.countries import CHECK as NAME_CHECK
 from tipstats.countries import name_to_iso3
 from tipstats.errors import DataValidationError, Failure, row_number
+from tipstats.report import REPORT_SUBJECT, ReportTextError
 from tipstats.schemas.countries import ENTITY_TYPES, NAMES_SOURCE_ID
 
 NAMES_FILE = "country_names.csv"
@@ -29,7 +30,6 @@ NON_COUNTRY_FILE = "glotip_non_country_codes.csv"
 REPORT_COLUMN = "paragraph 7"
 # The sources read are asked of the registry: by subject, raw model and the roles name_column
 # (where country names occur), code_column (a code beside the name in the same row) and release.
-REPORT_SUBJECT = "report"
 TREATY_SUBJECT = "treaty"
 POPULATION_MODEL = "population:RawPopulation"
 RELEASE_MODEL = "glotip:RawGlotip"
@@ -89,12 +89,12 @@ def report_member_states(text: str) -> list[str]:
         flat,
     )
     if not match:
-        raise ValueError("paragraph 7 of A/76/120 (list of Member States) not found")
+        raise ReportTextError("paragraph 7 of A/76/120 (list of Member States) not found", 7)
     expected = number_from_text(match.group(1))
     head, _, last = match.group(2).rpartition(" and ")
     names = [*head.split(", "), last] if head else [last]
     if len(names) != expected:
-        raise ValueError(f"paragraph 7 lists {len(names)} names, but says {expected}")
+        raise ReportTextError(f"paragraph 7 lists {len(names)} names, but says {expected}", 7)
     return [n.strip() for n in names]
 
 
@@ -468,7 +468,7 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     reference = ctx.reference(NAMES_FILE)
     aggregates = ctx.reference(AGGREGATES_FILE)
     non_country = ctx.reference(NON_COUNTRY_FILE)
-    report_names = report_member_states(ctx.text(report_id))
+    report_names = ctx.parse_text(report_id, report_member_states)
 
     occurrences = name_occurrences(frames, names_in, report_names, report_id)
     pairs = code_pairs(frames, coded)

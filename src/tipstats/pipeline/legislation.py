@@ -22,7 +22,7 @@ from tipstats.pipeline.legislation_counts import (
     counts_from_text_figures,
     parse_report_legislation_count,
 )
-from tipstats.report import MONTH_NUMBERS
+from tipstats.report import MONTH_NUMBERS, REPORT_SUBJECT
 from tipstats.schemas.legislation import FLAG_SEPARATOR, KELLEY_LAST_YEAR
 
 # The sources read, asked of the registry by their raw model (the report by its subject).
@@ -31,7 +31,6 @@ KELLEY_BY_COUNTRY_MODEL = "legislation:RawKelleyByCountry"
 KELLEY_FIG63_MODEL = "legislation:RawKelleyFigure63"
 EVIDENCE_MODEL = "legislation:RawLegislationEvidence"
 TEXT_FIGURES_MODEL = "victims:RawTextFigures"
-REPORT_SUBJECT = "report"
 
 KELLEY_YARDSTICK = "kelley_full_criminalisation"
 EVIDENCE_YARDSTICK = "us_tip_report_law"
@@ -476,7 +475,7 @@ def build(ctx) -> dict[str, pd.DataFrame]:
 
     counts = counts_dataset(
         counts_from_text_figures(ctx.raw(text_figures), str(ctx.raw_file(text_figures)), text_figures),
-        parse_report_legislation_count(ctx.text(report_id), report_id),
+        ctx.parse_text(report_id, parse_report_legislation_count, report_id),
     )
     return {
         "legislation": legislation,

@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from tipstats.errors import DataValidationError, Failure, row_number
-from tipstats.report import MONTH_NUMBERS, paragraph_text
+from tipstats.report import MONTH_NUMBERS, ReportTextError, paragraph_text
 
 # GLOTIP text-figure rows that state a number or share of countries with legislation; the 2018
 # "assessed" row supplies the denominator of the 2018 count. The other ``_legis_`` rows
@@ -171,7 +171,13 @@ def parse_report_legislation_count(text: str, source_id: str) -> dict:
     paragraph = paragraph_text(text, "6")
     match = _PARA6.search(paragraph)
     if not match:
-        raise ValueError("paragraph 6 does not state the legislation count in the expected words")
+        raise ReportTextError("paragraph 6 does not state the legislation count in the expected words", 6)
+    if int(match.group("count")) > int(match.group("assessed")):
+        raise ReportTextError(
+            f"paragraph 6: {match.group('count')} countries with legislation of {match.group('assessed')} "
+            "assessed (a count cannot exceed the countries assessed)",
+            6,
+        )
     quote = match.group(0).replace(" ,", ",")
     period = parse_period(match.group("period"))
     return {

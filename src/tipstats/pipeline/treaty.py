@@ -25,12 +25,12 @@ from tipstats import sources
 from tipstats.countries import name_to_iso3
 from tipstats.errors import DataValidationError, Failure, row_number
 from tipstats.facts import ENTRY_INTO_FORCE_DAYS
+from tipstats.report import REPORT_SUBJECT, ReportTextError
 
 # Which sources the builder reads is asked of the registry, by raw model (and role ``treaty``).
 PARTICIPANTS_MODEL = "treaty:RawParticipants"
 EVIDENCE_MODEL = "treaty:RawEvidence"
 COUNTS_MODEL = "treaty:RawPartyCounts"
-REPORT_SUBJECT = "report"
 
 MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 _MONTH = "|".join(MONTHS)
@@ -156,12 +156,12 @@ def report_accessions(text: str) -> pd.DataFrame:
     flat = _flat(text)
     match = re.search(r"(\w+) States? (acceded|ratified) to the Protocol: (.+?\(\d{1,2} \w+ \d{4}\))\.", flat)
     if not match:
-        raise ValueError("A/76/120 paragraph 5: list of States that acceded not found")
+        raise ReportTextError("A/76/120 paragraph 5: list of States that acceded not found", 5)
     expected = number_from_text(match.group(1))
     action_type = "accession" if match.group(2) == "acceded" else "ratification"
     items = re.findall(rf"(?:^|, | and )([^,()]+?) \({_DAY_MONTH_YEAR}\)", match.group(3))
     if len(items) != expected:
-        raise ValueError(f"A/76/120 paragraph 5 announces {expected} States but lists {len(items)}")
+        raise ReportTextError(f"A/76/120 paragraph 5 announces {expected} States but lists {len(items)}", 5)
     return pd.DataFrame(
         {
             "participant": [name.strip() for name, *_ in items],
@@ -181,7 +181,7 @@ def report_party_count(text: str) -> dict:
     count = re.search(r"the Protocol has (\d+) parties", flat)
     footnote = re.search(rf"\b1 Status of ratification as at {_DAY_MONTH_YEAR}", flat)
     if not count or not footnote:
-        raise ValueError("A/76/120: count of parties or its footnote date not found")
+        raise ReportTextError("A/76/120: count of parties or its footnote date not found", 5)
     day = day_month_year(" ".join(footnote.groups()))
     return {"date": day.strftime("%Y-%m-%d"), "parties_as_given": count.group(1), "quote": count.group(0)}
 
@@ -531,13 +531,12 @@ def build(ctx) -> dict[str, pd.DataFrame]:
         ).items():
             raw, label = ctx.raw(sid), str(ctx.raw_file(sid))
             parts.append(events_from_untc(raw, treaty, sid, codes(raw["participant"], label, "participant")))
-        text = ctx.text(report_id)
-        accessions = report_accessions(text)
+        accessions = ctx.parse_text(report_id, report_accessions)
         parts.append(
             events_from_report(
                 accessions,
                 codes(accessions["participant"], str(ctx.raw_file(report_id)), "paragraph 5"),
-                report_party_count(text)["date"],
+                ctx.parse_text(report_id, report_party_count)["date"],
                 report_id,
             )
         )
@@ -564,7 +563,7 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     counts = [
         counts_from_raw(ctx.raw(sid), sid) for sid in sources.source_ids(ctx.registry, raw_model=COUNTS_MODEL)
     ]
-    counts.append(count_from_report(ctx.text(report_id), report_id))
+    counts.append(ctx.parse_text(report_id, count_from_report, report_id))
     party_counts = pd.concat(counts, ignore_index=True)
     party_counts = party_counts.sort_values(
         ["treaty", "date_earliest", "date", "source_id"], kind="stable"

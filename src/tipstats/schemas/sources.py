@@ -1,7 +1,8 @@
-"""The sources registry as a dataset."""
+"""The sources registry: as a dataset (:class:`Sources`), and as the file every command reads (:class:`RawSourcesRegistry`)."""
 
 from __future__ import annotations
 
+import pandera.pandas as pa
 from pandera.typing import Series
 
 from tipstats.schemas.base import ProcessedModel, field
@@ -72,3 +73,49 @@ class Sources(ProcessedModel):
             "it in. Generated from the origin records data/raw/<subject>/<file>.meta.yml."
         )
         metadata = {"key": ["source_id"], "as_of": "2026-11-29", "caveats": []}
+
+
+class RawSourcesRegistry(pa.DataFrameModel):
+    """``data/reference/sources.csv`` as read (text): the checks every command relies on.
+
+    Generated from the origin records, but an input all the same: a blank cell or a repeated
+    ``source_id`` is reported at its registry row, like a fault in a raw CSV.
+    """
+
+    source_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
+    producer: Series[str] = pa.Field()
+    title: Series[str] = pa.Field()
+    citation: Series[str] = pa.Field()
+    url: Series[str] = pa.Field(nullable=True)
+    repository: Series[str] = pa.Field(nullable=True)
+    commit: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{40}$")
+    path_in_repository: Series[str] = pa.Field(nullable=True)
+    date_published: Series[str] = pa.Field(nullable=True)
+    as_of: Series[str] = pa.Field()
+    date_received: Series[str] = pa.Field(nullable=True)
+    licence: Series[str] = pa.Field()
+    raw_path: Series[str] = pa.Field(nullable=True, unique=True, str_matches=r"^[a-z_]+/[^/]+$")
+    sha256: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{64}$")
+    bytes: Series[str] = pa.Field(nullable=True, str_matches=r"^[1-9][0-9]*$")
+    caveats: Series[str] = pa.Field()
+    subject: Series[str] = pa.Field(str_matches=r"^[a-z_]+$")
+    raw_model: Series[str] = pa.Field(nullable=True, str_matches=r"^[a-z_]+:Raw[A-Za-z0-9]+$")
+    treaty: Series[str] = pa.Field(nullable=True)
+    release: Series[str] = pa.Field(nullable=True)
+    name_column: Series[str] = pa.Field(nullable=True)
+    code_column: Series[str] = pa.Field(nullable=True)
+    received_as: Series[str] = pa.Field(nullable=True)
+    readme: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = False
+
+    @pa.dataframe_check(error="raw_path, sha256 and bytes are all given or all empty")
+    def file_fields_together(cls, df):
+        given = df[["raw_path", "sha256", "bytes"]].notna()
+        return given.all(axis=1) | ~given.any(axis=1)
+
+    @pa.dataframe_check(error="a raw_model needs a raw_path")
+    def model_has_file(cls, df):
+        return df["raw_model"].isna() | df["raw_path"].notna()
