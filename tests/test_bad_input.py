@@ -948,3 +948,159 @@ def test_the_report_text_is_an_input_reported_at_the_file_and_its_line(
 def rows_of(reference: Path) -> list[list[str]]:
     with open(reference / "sources.csv", newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
+
+
+# -- meaning, not only form: rules that a source gives -------------------------------------------
+
+PARTICIPANTS = "treaty/tip_protocol_participants.csv"
+EVIDENCE = "treaty/tip_protocol_post2017_evidence.csv"
+COUNTS = "treaty/tip_protocol_party_counts.csv"
+LATER_COUNTS = "treaty/tip_protocol_party_counts_2018_2024.csv"
+
+
+def _edited_lines(path: str, edits: dict[int, tuple[str, str]], append: str = "") -> bytes:
+    """The raw file with ``old`` replaced by ``new`` on each spreadsheet row (asserting it is there)."""
+    lines = (RAW_DIR / path).read_bytes().decode("utf-8").splitlines(keepends=True)
+    for row, (old, new) in edits.items():
+        assert old in lines[row - 1], (path, row, lines[row - 1])
+        lines[row - 1] = lines[row - 1].replace(old, new, 1)
+    return ("".join(lines) + append).encode("utf-8")
+
+
+def _failures_of(tmp_path, replace: dict[str, bytes]) -> list:
+    from tipstats.pipeline import build
+
+    out = tmp_path / "out"
+    with pytest.raises(DataValidationError) as info:
+        build(raw_dir=raw_folder(tmp_path / "raw", replace), out_dir=out)
+    assert not out.exists()
+    return info.value.failures
+
+
+def _at(failures, file: str, row: int, column: str, words: str) -> bool:
+    return any(
+        Path(f.file).name == Path(file).name
+        and f.row == row
+        and column in (f.column or "")
+        and words in f.check
+        for f in failures
+    )
+
+
+@pytest.mark.parametrize(
+    ("edits", "row", "column", "words"),
+    [
+        # Albania signed on 12 Dec 2000: a day before the Protocol opened for signature cannot be true
+        ({3: (",2000-12-12,2002-08-21,ratification,12 Dec 2000,", ",2000-12-11,2002-08-21,ratification,11 Dec 2000,")},
+         3, "signature_date", "signature period"),
+        # ... nor a day after it closed (Algeria, ratified in 2004)
+        ({4: (",2001-06-06,2004-03-09,ratification,6 Jun 2001,", ",2003-01-10,2004-03-09,ratification,10 Jan 2003,")},
+         4, "signature_date", "signature period"),
+        # the ISO date no longer says what the row's own text says
+        ({3: (",2002-08-21,ratification,", ",2002-08-22,ratification,")}, 3, "action_date", "source_action_text"),
+        # Afghanistan's '15 Aug 2014 a' is an accession, not a ratification
+        ({2: (",2014-08-15,accession,", ",2014-08-15,ratification,")}, 2, "action_type", "source_action_text"),
+        # an instrument deposited before the signature, named at the raw row (not a processed one)
+        ({4: (",2004-03-09,ratification,6 Jun 2001,9 Mar 2004,", ",2001-01-10,ratification,6 Jun 2001,10 Jan 2001,")},
+         4, "signature_date", "action_date on or after signature_date"),
+    ],
+    ids=["signature_before_opening", "signature_after_closing", "action_date_vs_text", "action_type_vs_mark",
+         "action_before_signature"],
+)  # fmt: skip
+def test_untc_rows_that_cannot_be_true_fail_at_their_raw_row(tmp_path, edits, row, column, words):
+    failures = _failures_of(tmp_path, {PARTICIPANTS: _edited_lines(PARTICIPANTS, edits)})
+    assert _at(failures, PARTICIPANTS, row, column, words), [f.as_line() for f in failures]
+    assert not any("(processed)" in f.file or "[dataset" in f.check for f in failures)
+
+
+def test_an_unknown_country_does_not_hide_a_meaning_problem_in_the_same_file(tmp_path):
+    edits = {
+        2: ("Afghanistan,", "Afghanistann,"),
+        3: (
+            ",2000-12-12,2002-08-21,ratification,12 Dec 2000,",
+            ",2000-12-11,2002-08-21,ratification,11 Dec 2000,",
+        ),
+    }
+    failures = _failures_of(tmp_path, {PARTICIPANTS: _edited_lines(PARTICIPANTS, edits)})
+    assert _at(failures, PARTICIPANTS, 2, "participant", "country_names")
+    assert _at(failures, PARTICIPANTS, 3, "signature_date", "signature period")
+
+
+def test_two_official_counts_of_one_day_must_agree_unless_the_conflict_is_recorded(tmp_path):
+    # the US Mission's page gives 178 on 2020-10-09; a second file saying 177 that day cannot both be true
+    lines = (RAW_DIR / LATER_COUNTS).read_bytes().decode("utf-8").splitlines()
+    new_row = len(lines) + 1
+    extra = "2020-10-09,177,,UNODC press release,https://example.org/count,a second count of the same day\n"
+    failures = _failures_of(tmp_path, {LATER_COUNTS: _edited_lines(LATER_COUNTS, {}, extra)})
+    assert _at(failures, COUNTS, 11, "parties", "one count of parties")
+    assert _at(failures, LATER_COUNTS, new_row, "parties", "one count of parties")
+
+    # recorded as a conflict, both are kept and the build passes
+    from tipstats.pipeline import build
+
+    noted = extra.replace(
+        "a second count of the same day", "conflict with the US Mission's 178 (kept on purpose)"
+    )
+    result = build(
+        raw_dir=raw_folder(tmp_path / "raw2", {LATER_COUNTS: _edited_lines(LATER_COUNTS, {}, noted)}),
+        out_dir=tmp_path / "out2",
+    )
+    day = result.datasets["party_counts"].query("date == '2020-10-09'")
+    assert sorted(day["parties"].tolist()) == [177, 178]
+
+
+def test_two_sources_dating_one_action_in_windows_that_do_not_meet_fail_at_both_rows(tmp_path):
+    from tipstats.report import paragraph_line, report_text
+
+    # the evidence file's 'ratified ... in 2020' made 2019: A/76/120 dates Nepal's accession 16 June 2020
+    edits = {
+        10: (
+            ',"""Nepal ratified the Palermo Protocol in 2020.""",2020,',
+            ',"""Nepal ratified the Palermo Protocol in 2020.""",2019,',
+        )
+    }
+    failures = _failures_of(tmp_path, {EVIDENCE: _edited_lines(EVIDENCE, edits)})
+    assert _at(failures, EVIDENCE, 10, "action_date", "one date for the action of NPL")
+    assert _at(
+        failures,
+        "A-76-120.txt",
+        paragraph_line(report_text(), 5),
+        "action_date",
+        "one date for the action of NPL",
+    )
+
+
+@pytest.mark.parametrize("date", [20210609, None, "", "yesterday", float("nan"), ["2021-06-09"]])
+def test_parties_as_of_refuses_what_is_not_a_date(date):
+    import tipstats
+
+    with pytest.raises(ValueError, match=r"^date must be a date such as '2021-06-09'.*not "):
+        tipstats.parties_as_of(date)
+
+
+@pytest.mark.parametrize(
+    "call", ["parties_as_of", "party_count_as_of", "party_count_range", "known_vs_official"]
+)
+def test_an_unknown_treaty_is_refused_with_the_close_match(call):
+    import tipstats
+
+    args = () if call == "known_vs_official" else ("2021-06-09",)
+    with pytest.raises(
+        ValueError, match=r"unknown treaty 'tip_protocoll' \(did you mean 'tip_protocol'\?\); one of: "
+    ):
+        getattr(tipstats, call)(*args, treaty="tip_protocoll")
+
+
+def test_dates_of_every_accepted_kind_give_the_same_parties():
+    import datetime
+
+    import numpy as np
+
+    import tipstats
+
+    counts = {
+        len(tipstats.parties_as_of(d))
+        for d in ("2021-06-09", datetime.date(2021, 6, 9), datetime.datetime(2021, 6, 9, 18), pd.Timestamp("2021-06-09"),
+                  np.datetime64("2021-06-09"))
+    }  # fmt: skip
+    assert counts == {tipstats.party_count_as_of("2021-06-09")}

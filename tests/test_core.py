@@ -133,6 +133,21 @@ def test_treaty_constants_are_those_of_the_untc_record(raw_dir):
     assert pd.Timestamp(entry) == TIP_PROTOCOL_IN_FORCE
 
 
+def test_signature_period_is_the_one_the_untc_record_states(raw_dir):
+    """Article 16 as the record's note words it: Palermo from 12 to 15 December 2000, then New York."""
+    import re
+
+    from tipstats.facts import TIP_PROTOCOL_SIGNATURE_CLOSES, TIP_PROTOCOL_SIGNATURE_OPENS
+
+    text = " ".join((raw_dir / "treaty" / "XVIII-12-a.en.xml").read_bytes().decode("iso-8859-1").split())
+    found = re.search(
+        r"open for signature .*? from (\d+) to \d+ (\w+ \d{4}) at .*? until (\d+ \w+ \d{4})\.", text
+    )
+    assert found, "the signature clause is no longer in the record"
+    opens, closes = pd.Timestamp(f"{found.group(1)} {found.group(2)}"), pd.Timestamp(found.group(3))
+    assert (opens, closes) == (TIP_PROTOCOL_SIGNATURE_OPENS, TIP_PROTOCOL_SIGNATURE_CLOSES)
+
+
 def test_untc_header_counts_match_the_participants_table(raw_dir):
     import re
 

@@ -38,7 +38,12 @@ def load_name_map() -> pd.DataFrame:
 
 
 def name_to_iso3(
-    names: pd.Series, *, file: str, column: str, mapping: pd.DataFrame | None = None
+    names: pd.Series,
+    *,
+    file: str,
+    column: str,
+    mapping: pd.DataFrame | None = None,
+    failures: list[Failure] | None = None,
 ) -> pd.Series:
     """Map each spelling in ``names`` to its iso3 code (missing for a name that is not a country).
 
@@ -48,6 +53,8 @@ def name_to_iso3(
     one :class:`~tipstats.errors.Failure` per cell (file, row, column, value).
 
     ``mapping`` needs the columns ``name`` and ``iso3``; by default the ``country_names`` dataset.
+    With ``failures`` (a list), the failures are appended to it instead and an unknown name maps
+    to a missing code, so that a builder can go on and report its other problems too.
 
     >>> import pandas as pd
     >>> mapping = pd.DataFrame({"name": ["Turkey", "Türkiye"], "iso3": ["TUR", "TUR"]})
@@ -64,10 +71,12 @@ def name_to_iso3(
         raise ValueError(f"mapping lists a spelling twice: {sorted(set(duplicated))}")
     lookup = dict(zip(mapping["name"], mapping["iso3"], strict=True))
     known = names.isin(list(lookup))
-    failures = [
+    found = [
         Failure(file, row_number(index), column, CHECK, None if pd.isna(value) else value, kind="rule")
         for index, value in names[~known].items()
     ]
-    if failures:
-        raise DataValidationError(failures)
+    if failures is not None:
+        failures += found
+    elif found:
+        raise DataValidationError(found)
     return names.map(lookup).astype("str")

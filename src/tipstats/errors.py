@@ -53,6 +53,18 @@ class DataValidationError(Exception):
         return pd.DataFrame([asdict(f) for f in self.failures])
 
 
+class PartialBuild(DataValidationError):
+    """A builder's failures, with what it could still build from the rows that passed.
+
+    The outputs are not published; they let the builders that read them run their own rules, so
+    that one build lists every problem at once (an unknown country does not hide a date problem).
+    """
+
+    def __init__(self, failures: Iterable[Failure], outputs: dict):
+        super().__init__(failures)
+        self.outputs = outputs
+
+
 def row_number(index_label: Any) -> int | None:
     """Spreadsheet row of a positional index label (0-based data row)."""
     try:

@@ -15,6 +15,12 @@ import pandas as pd
 TIP_PROTOCOL_ADOPTED = pd.Timestamp("2000-11-15")
 TIP_PROTOCOL_IN_FORCE = pd.Timestamp("2003-12-25")
 
+# Article 16 (the TreatyNote of the same file): open for signature "from 12 to 15 December 2000 at
+# the Palazzi di Giustizia in Palermo, Italy, and thereafter at United Nations Headquarters in New
+# York until 12 December 2002". A signature outside these days cannot be true.
+TIP_PROTOCOL_SIGNATURE_OPENS = pd.Timestamp("2000-12-12")
+TIP_PROTOCOL_SIGNATURE_CLOSES = pd.Timestamp("2002-12-12")
+
 # Article 17(1): the Protocol enters into force on the ninetieth day after the deposit of the
 # fortieth instrument. Article 17(2): for a State joining later, on the thirtieth day after its
 # deposit (or on the Protocol's own entry into force, if later). Same file, articles section.
@@ -22,9 +28,24 @@ FIRST_ENTRY_INTO_FORCE_INSTRUMENTS = 40
 FIRST_ENTRY_INTO_FORCE_DAYS = 90
 ENTRY_INTO_FORCE_DAYS = 30
 
+# The treaties of the UNTC tables: the Trafficking in Persons Protocol (XVIII-12-a), the Smuggling of
+# Migrants Protocol (XVIII-12-b) and the Convention against Transnational Organized Crime (XVIII-12).
+TREATIES = ("tip_protocol", "som_protocol", "untoc")
+
 # The actions by which a State becomes a party (UNTC's column headings and footnote vocabulary,
 # data/raw/treaty/tip_protocol_participants.csv); a signature alone does not.
 JOINING_ACTIONS = ("ratification", "accession", "acceptance", "approval", "succession", "formal confirmation")
+
+# How a UNTC status table marks the kind of instrument after the date of the action cell ("15 Aug
+# 2014 a"): no mark for a ratification (data/raw/treaty/README.md, "action_type").
+UNTC_ACTION_MARKS = {
+    "": "ratification",
+    "a": "accession",
+    "A": "acceptance",
+    "AA": "approval",
+    "d": "succession",
+    "c": "formal confirmation",
+}
 
 # -- bounds of the sources -----------------------------------------------------------------------
 # Latest plausible date of any event in the sources (their newest pages date from 2026): a fixed

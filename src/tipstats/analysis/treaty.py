@@ -29,12 +29,14 @@ The rows are incomplete after 2017 (see ``tipstats.describe("treaty_events")``):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from tipstats.facts import JOINING_ACTIONS
+from tipstats.datasets import unknown_name_message
+from tipstats.facts import JOINING_ACTIONS, TREATIES
 from tipstats.report import REPORT_SOURCE_ID
 
 SOURCE_PRIORITY = {
@@ -65,8 +67,37 @@ def _events(events: pd.DataFrame | None) -> pd.DataFrame:
     return events
 
 
-def _as_date(date) -> pd.Timestamp:
-    return pd.Timestamp(date).normalize()
+def _as_date(date, argument: str = "date") -> pd.Timestamp:
+    """``date`` as a day; a ValueError naming ``argument`` for anything that is not a date.
+
+    A number is refused rather than read as nanoseconds since 1970 (``20210609`` is not a date).
+
+    >>> _as_date("2021-06-09"), _as_date(dt.date(2021, 6, 9)) == _as_date("2021-06-09")
+    (Timestamp('2021-06-09 00:00:00'), True)
+    >>> _as_date(20210609)
+    Traceback (most recent call last):
+    ...
+    ValueError: date must be a date such as '2021-06-09' (a string, datetime.date or pandas.Timestamp), not 20210609 (int)
+    """
+    accepted = isinstance(date, (str, dt.date, np.datetime64))  # datetime and Timestamp are dates too
+    day = pd.NaT
+    if accepted:
+        try:
+            day = pd.Timestamp(date)
+        except (ValueError, TypeError):
+            day = pd.NaT
+    if pd.isna(day):
+        raise ValueError(
+            f"{argument} must be a date such as '2021-06-09' (a string, datetime.date or pandas.Timestamp), "
+            f"not {date!r} ({type(date).__name__})"
+        )
+    return day.tz_localize(None).normalize() if day.tzinfo else day.normalize()
+
+
+def _check_treaty(treaty) -> str:
+    if treaty not in TREATIES:
+        raise ValueError(unknown_name_message("treaty", treaty, TREATIES))
+    return treaty
 
 
 def _joined(values: pd.Series) -> str:
@@ -104,6 +135,7 @@ def party_windows(
     >>> party_windows(exclude_sources=["a76120"]).set_index("participant").loc["Nepal", ["earliest", "latest"]].tolist()
     [Timestamp('2020-01-01 00:00:00'), Timestamp('2020-12-31 00:00:00')]
     """
+    _check_treaty(treaty)
     frame = _events(events)
     optional = [c for c in ("action_type", "action_date") if c not in frame.columns]
     frame = frame.assign(**dict.fromkeys(optional, pd.NA)) if optional else frame
@@ -162,7 +194,9 @@ def party_counts(windows: pd.DataFrame, dates) -> pd.DataFrame:
     >>> party_counts(windows, ["2019-12-31"])[["known", "open", "undated"]].values.tolist()  # Palau open
     [[174, 1, 0]]
     """
-    days = pd.DatetimeIndex([_as_date(d) for d in dates]).to_numpy(dtype="datetime64[ns]")
+    if isinstance(dates, (str, dt.date)):  # one date given where a list was expected
+        dates = [dates]
+    days = pd.DatetimeIndex([_as_date(d, "dates") for d in dates]).to_numpy(dtype="datetime64[ns]")
     earliest = windows["earliest"].to_numpy(dtype="datetime64[ns]")[:, None]
     latest = windows["latest"].to_numpy(dtype="datetime64[ns]")[:, None]
     known = latest <= days
@@ -194,8 +228,9 @@ def parties_as_of(date, treaty: str = "tip_protocol", events: pd.DataFrame | Non
     >>> late.loc[late["action_date_latest"] > "2017-12-31", "participant"].tolist()
     ['Bangladesh', 'Brunei Darussalam', 'Comoros', 'Nepal', 'Palau']
     """
+    day = _as_date(date)
     rows = party_windows(events, treaty)
-    known = rows["latest"].notna() & (rows["latest"] <= _as_date(date))
+    known = rows["latest"].notna() & (rows["latest"] <= day)
     return rows[known].reset_index(drop=True)
 
 
@@ -239,6 +274,7 @@ def known_vs_official(
     >>> table.loc[("2024-04-20", "tip_party_counts"), ["parties", "known_parties", "gap"]].tolist()
     [182, 181, 1]
     """
+    _check_treaty(treaty)
     if counts is None:
         from tipstats.loaders import load
 
@@ -260,12 +296,12 @@ def cumulative_parties(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
     out of both.
 
     >>> day = pd.Timestamp
-    >>> events = pd.DataFrame({"treaty": ["t", "t", "t"], "participant": ["A", "B", "C"],
+    >>> events = pd.DataFrame({"treaty": ["untoc"] * 3, "participant": ["A", "B", "C"],
     ...     "iso3": ["AAA", "BBB", "CCC"], "source_id": ["untc_tip_2018"] * 3, "date_basis": ["stated"] * 3,
     ...     "action_type": ["ratification"] * 3, "action_date": [day("2003-01-10"), day("2004-05-01"), pd.NaT],
     ...     "action_date_earliest": [day("2003-01-10"), day("2004-05-01"), day("2019-04-01")],
     ...     "action_date_latest": [day("2003-01-10"), day("2004-05-01"), day("2020-03-31")]})
-    >>> cumulative_parties(events, "t")[["known", "possible"]].values.tolist()
+    >>> cumulative_parties(events, "untoc")[["known", "possible"]].values.tolist()
     [[0, 0], [1, 1], [2, 2], [2, 3], [3, 3]]
     """
     windows = party_windows(events, treaty)
@@ -293,12 +329,14 @@ def count_at(series: pd.DataFrame, date: pd.Timestamp, column: str = "known") ->
 
 def untc_last_action(events: pd.DataFrame, treaty: str = "tip_protocol") -> pd.Timestamp:
     """The latest action date in the UNTC table of ``treaty`` (where the depositary's record ends)."""
+    _check_treaty(treaty)
     untc = events.loc[(events["treaty"] == treaty) & events["source_id"].str.startswith("untc_")]
     return pd.Timestamp(untc["action_date"].max())
 
 
 def official_points(counts: pd.DataFrame, treaty: str = "tip_protocol") -> pd.DataFrame:
     """Counts of parties with a number, with ``x`` the middle of the span their date can mean."""
+    _check_treaty(treaty)
     numeric = counts.loc[(counts["treaty"] == treaty) & counts["parties"].notna()].copy()
     numeric["x"] = numeric["date_earliest"] + (numeric["date_latest"] - numeric["date_earliest"]) / 2
     return numeric.sort_values(["x", "source_id"]).reset_index(drop=True)

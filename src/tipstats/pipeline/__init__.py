@@ -15,7 +15,7 @@ import pandas as pd
 
 from tipstats import raw as raw_io
 from tipstats.datasets import DATASETS, SUBJECTS
-from tipstats.errors import DataValidationError, Failure
+from tipstats.errors import DataValidationError, Failure, PartialBuild
 from tipstats.io import read_raw_csv, write_csv
 from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR
 from tipstats.publish import published_directory, refuse_unless_replaceable
@@ -176,6 +176,11 @@ def trace_to_raw(ctx: BuildContext, name: str, frame: pd.DataFrame, failure: Fai
     )  # fmt: skip
 
 
+def _unique(failures: list[Failure]) -> list[Failure]:
+    """Each failure once (two builders reading one raw file may find the same unknown name)."""
+    return list(dict.fromkeys(failures))
+
+
 def run_builders(ctx: BuildContext, subjects: tuple[str, ...] = SUBJECTS) -> dict[str, pd.DataFrame]:
     """Run the builders of ``subjects`` in order and validate each dataset against its processed model.
 
@@ -186,12 +191,22 @@ def run_builders(ctx: BuildContext, subjects: tuple[str, ...] = SUBJECTS) -> dic
     """
     failures: list[Failure] = []
     failed: set[str] = set()
+    # outputs built from what passed (see PartialBuild): the later subjects' rules run on them, but
+    # none of those subjects' datasets are published
+    partial: set[str] = set()
     for subject in subjects:
         mine = {name for name, spec in DATASETS.items() if spec.subject == subject}
         module = importlib.import_module(f"tipstats.pipeline.{subject}")
         ctx.partial_reads()  # start this subject's count afresh
         try:
             built = module.build(ctx)
+        except PartialBuild as exc:
+            failures += exc.failures
+            failed |= mine
+            partial |= set(exc.outputs)
+            ctx.outputs.update(exc.outputs)
+            ctx.partial_reads()
+            continue
         except DataValidationError as exc:
             failures += exc.failures
             failed |= mine
@@ -203,13 +218,13 @@ def run_builders(ctx: BuildContext, subjects: tuple[str, ...] = SUBJECTS) -> dic
             continue
         except Exception as exc:
             upstream = isinstance(exc, KeyError) and exc.args and exc.args[0] in failed
-            if upstream or ctx.partial_reads():
+            if upstream or ctx.partial_reads() or partial:
                 # an upstream dataset failed, or a rule could not run on the rows that passed:
                 # either way the failures that caused it are listed already
                 failed |= mine
                 continue
             raise
-        if ctx.partial_reads():
+        if ctx.partial_reads() or partial:
             # built from the rows that passed: its rules have run; its datasets are incomplete, so
             # they are neither validated as a whole nor given to the subjects that read them
             failed |= mine
@@ -221,7 +236,7 @@ def run_builders(ctx: BuildContext, subjects: tuple[str, ...] = SUBJECTS) -> dic
                 failures += [trace_to_raw(ctx, name, frame, f) for f in exc.failures]
                 failed.add(name)
     if failures:
-        raise DataValidationError(failures)
+        raise DataValidationError(_unique(failures))
     wanted = [name for name, spec in DATASETS.items() if spec.subject in subjects and name not in failed]
     missing = set(wanted) - set(ctx.outputs)
     if missing:
@@ -245,7 +260,7 @@ def build(
     try:
         datasets = run_builders(ctx)
     except DataValidationError as exc:
-        raise DataValidationError([*failures, *exc.failures]) from None
+        raise DataValidationError(_unique([*failures, *exc.failures])) from None
     if failures:
         raise DataValidationError(failures)
     warnings = integrity_failures(raw_dir, registry)

@@ -20,7 +20,7 @@ import pandas as pd
 from tipstats import sources
 from tipstats.countries import CHECK as NAME_CHECK
 from tipstats.countries import name_to_iso3
-from tipstats.errors import DataValidationError, Failure, row_number
+from tipstats.errors import DataValidationError, Failure, PartialBuild, row_number
 from tipstats.report import REPORT_SUBJECT, ReportTextError
 from tipstats.schemas.countries import ENTITY_TYPES, NAMES_SOURCE_ID
 
@@ -455,7 +455,6 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     names_in, coded = name_columns(registry), coded_columns(registry)
     report_id = sources.source_id(registry, subject=REPORT_SUBJECT)
     population_id = sources.source_id(registry, raw_model=POPULATION_MODEL)
-    untc_id = sources.source_id(registry, raw_model=PARTICIPANTS_MODEL, treaty=TIP_PROTOCOL)
     release_ids = glotip_releases(registry)
     needed = sorted({sid for sid, _ in names_in} | {sid for sid, *_ in coded})
     frames = {sid: ctx.raw(sid) for sid in needed}
@@ -487,17 +486,38 @@ def build(ctx) -> dict[str, pd.DataFrame]:
         population_id=population_id,
         reference_label=names_label,
     )
-    if failures:
-        raise DataValidationError(failures)
+    if not failures:
+        return _datasets(ctx, reference, occurrences, pairs, frames, labels, report_names, aggregate_codes)
+    try:  # what the known names still give, for the later builders' rules (not published)
+        partial = _datasets(
+            ctx, reference, occurrences, pairs, frames, labels, report_names, aggregate_codes, unknown=[]
+        )
+    except Exception:  # nothing usable: the failures above are the report
+        raise DataValidationError(failures) from None
+    raise PartialBuild(failures, partial)
+
+
+def _datasets(
+    ctx, reference, occurrences, pairs, frames, labels, report_names, aggregate_codes, unknown=None
+):
+    """``countries`` and ``country_names``; with ``unknown`` (a list), names the mapping lacks are skipped."""
+    registry = ctx.registry
+    report_id = sources.source_id(registry, subject=REPORT_SUBJECT)
+    population_id = sources.source_id(registry, raw_model=POPULATION_MODEL)
+    untc_id = sources.source_id(registry, raw_model=PARTICIPANTS_MODEL, treaty=TIP_PROTOCOL)
+    release_ids = glotip_releases(registry)
+    names_in, coded = name_columns(registry), coded_columns(registry)
+    releases = {sid: frames[sid] for sid in release_ids}
+
+    def codes(values: pd.Series, file: str, column: str) -> pd.Series:
+        return name_to_iso3(values, file=file, column=column, mapping=reference, failures=unknown)
 
     country_names = country_names_from_reference(reference, occurrences, pairs)
     untc_tip = frames[untc_id]
     untc_names = pd.DataFrame(
         {
             "participant": untc_tip["participant"],
-            "iso3": name_to_iso3(
-                untc_tip["participant"], file=labels[untc_id], column="participant", mapping=reference
-            ),
+            "iso3": codes(untc_tip["participant"], labels[untc_id], "participant"),
         }
     )
     countries = countries_from_sources(
@@ -518,16 +538,15 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     treaty_ids = set(sources.source_ids(registry, subject=TREATY_SUBJECT))
     for sid, column in names_in:
         if sid in treaty_ids:
-            codes = name_to_iso3(frames[sid][column], file=labels[sid], column=column, mapping=reference)
-            used.append((sid, column, codes))
+            used.append((sid, column, codes(frames[sid][column], labels[sid], column)))
     used.append(
         (
             report_id,
             REPORT_COLUMN,
-            name_to_iso3(pd.Series(report_names), file=report_id, column=REPORT_COLUMN, mapping=reference),
+            codes(pd.Series(report_names), report_id, REPORT_COLUMN),
         )
     )
     failures = missing_code_failures(countries, used, labels)
-    if failures:
+    if failures and unknown is None:
         raise DataValidationError(failures)
     return {"countries": countries, "country_names": country_names}

@@ -24,8 +24,8 @@ import pandas as pd
 from tipstats import sources
 from tipstats.countries import name_to_iso3
 from tipstats.errors import DataValidationError, Failure, row_number
-from tipstats.facts import ENTRY_INTO_FORCE_DAYS
-from tipstats.report import REPORT_SUBJECT, ReportTextError
+from tipstats.facts import ENTRY_INTO_FORCE_DAYS, TIP_PROTOCOL_SIGNATURE_CLOSES, TIP_PROTOCOL_SIGNATURE_OPENS
+from tipstats.report import REPORT_SUBJECT, ReportTextError, paragraph_line
 
 # Which sources the builder reads is asked of the registry, by raw model (and role ``treaty``).
 PARTICIPANTS_MODEL = "treaty:RawParticipants"
@@ -52,6 +52,14 @@ COLUMNS = [
     "note",
 ]
 DATE_COLUMNS = ["signature_date", "action_date", "action_date_earliest", "action_date_latest"]
+# Where each row came from, kept while the rules across sources run (not published).
+ORIGIN = ["origin_file", "origin_row"]
+
+# The days a treaty was open for signature, where a source held here states them (the Protocol's
+# article 16, in its UNTC record); the other two tables are checked against adoption only.
+SIGNATURE_PERIODS = {"tip_protocol": (TIP_PROTOCOL_SIGNATURE_OPENS, TIP_PROTOCOL_SIGNATURE_CLOSES)}
+# A note that records a disagreement between sources on purpose (then both values are kept).
+CONFLICT_NOTED = "conflict"
 
 # What each evidence_kind of the evidence files can tell. A kind not listed here fails the build,
 # so that a new kind of evidence is reviewed before it is used.
@@ -325,7 +333,7 @@ def events_from_evidence(
             Failure(label, row_number(index), "evidence_kind", "a reviewed evidence kind", kind, "rule")
         )
     if failures:
-        return pd.DataFrame(columns=COLUMNS), failures
+        return pd.DataFrame(columns=[*COLUMNS, *ORIGIN]), failures
     out = []
     for participant, rows in raw.groupby("participant", sort=False):
         kinds = set(rows["evidence_kind"])
@@ -393,6 +401,7 @@ def events_from_evidence(
                 "source_url": used["source_url"],
             }
             chosen_rows = {c.row for c in candidates}
+            origin_row = chosen.row
         else:
             used = listing.iloc[0]
             pieces = [
@@ -407,6 +416,7 @@ def events_from_evidence(
                 "source_url": used["source_url"],
             }
             chosen_rows = {row_number(listing.index[0])}
+            origin_row = row_number(listing.index[0])
         others = [_row_summary(i, r) for i, r in rows.iterrows() if row_number(i) not in chosen_rows]
         if others:
             pieces.append("Other rows: " + "; ".join(others) + ".")
@@ -421,10 +431,12 @@ def events_from_evidence(
                 "action_type": action_type,
                 "source_id": source_id,
                 "note": " ".join(pieces),
+                "origin_file": label,
+                "origin_row": origin_row,
                 **row_kwargs,
             }
         )
-    return pd.DataFrame(out, columns=COLUMNS), failures
+    return pd.DataFrame(out, columns=[*COLUMNS, *ORIGIN]), failures
 
 
 # -- counts -------------------------------------------------------------------------------------
@@ -515,6 +527,70 @@ def _known_codes_failures(
     return failures
 
 
+def signature_period_failures(raw: pd.DataFrame, treaty: str, label: str) -> list[Failure]:
+    """Signatures outside the days ``treaty`` was open for signature (where a source states them)."""
+    if treaty not in SIGNATURE_PERIODS:
+        return []
+    opens, closes = SIGNATURE_PERIODS[treaty]
+    day = pd.to_datetime(raw["signature_date"], format="%Y-%m-%d", errors="coerce")
+    outside = day.notna() & ((day < opens) | (day > closes))
+    check = f"signature_date within the signature period {opens:%Y-%m-%d} to {closes:%Y-%m-%d} (article 16)"
+    return [
+        Failure(label, row_number(i), "signature_date", check, raw.at[i, "signature_date"], "rule")
+        for i in raw.index[outside]
+    ]
+
+
+def _noted(notes: pd.Series) -> pd.Series:
+    return notes.astype("object").fillna("").str.contains(CONFLICT_NOTED, case=False)
+
+
+def conflicting_event_failures(events: pd.DataFrame) -> list[Failure]:
+    """One State's action on one treaty dated by two sources in windows that do not meet.
+
+    Each source keeps its row, but their dates must agree (their bounds overlap) unless a note
+    records the disagreement. Every row of the State is named, at its raw file and row.
+    """
+    dated = events[events["iso3"].notna() & events["action_date_earliest"].notna()]
+    failures = []
+    for (treaty, iso3), rows in dated.groupby(["treaty", "iso3"], sort=True):
+        if len(rows) < 2 or rows["action_date_earliest"].max() <= rows["action_date_latest"].min():
+            continue
+        if _noted(rows["note"]).any():
+            continue
+        windows = "; ".join(
+            f"{r.source_id}: {r.action_date_earliest:%Y-%m-%d} to {r.action_date_latest:%Y-%m-%d}"
+            for r in rows.itertuples()
+        )
+        check = f"one date for the action of {iso3} on {treaty} across sources ({windows}), or a note saying 'conflict'"
+        for r in rows.itertuples():
+            failures.append(
+                Failure(
+                    r.origin_file,
+                    r.origin_row,
+                    "action_date",
+                    check,
+                    f"{r.action_date_earliest:%Y-%m-%d}",
+                    "rule",
+                )
+            )
+    return failures
+
+
+def conflicting_count_failures(counts: pd.DataFrame) -> list[Failure]:
+    """Two exact counts of parties to one treaty on the same day that differ, unless a note says 'conflict'."""
+    exact = counts[(counts["date_precision"] == "day") & counts["parties"].notna()]
+    failures = []
+    for (treaty, date), rows in exact.groupby(["treaty", "date"], sort=True):
+        if rows["parties"].nunique() < 2 or _noted(rows["note"]).any():
+            continue
+        values = "; ".join(f"{r.source_id}: {r.parties}" for r in rows.itertuples())
+        check = f"one count of parties to {treaty} on {date} across sources ({values}), or a note saying 'conflict'"
+        for r in rows.itertuples():
+            failures.append(Failure(r.origin_file, r.origin_row, "parties", check, str(r.parties), "rule"))
+    return failures
+
+
 def build(ctx) -> dict[str, pd.DataFrame]:
     names = ctx.outputs["country_names"]
     countries = ctx.outputs["countries"]
@@ -522,23 +598,28 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     parts = []
 
     def codes(values: pd.Series, label: str, column: str) -> pd.Series:
-        return name_to_iso3(values, file=label, column=column, mapping=names)
+        # unknown names are collected, so that the file's other problems are found in the same run
+        return name_to_iso3(values, file=label, column=column, mapping=names, failures=failures)
 
     report_id = sources.source_id(ctx.registry, subject=REPORT_SUBJECT)
+    report_label = str(ctx.raw_file(report_id))
     try:
         for sid, treaty in sources.source_values(
             ctx.registry, "treaty", raw_model=PARTICIPANTS_MODEL
         ).items():
             raw, label = ctx.raw(sid), str(ctx.raw_file(sid))
-            parts.append(events_from_untc(raw, treaty, sid, codes(raw["participant"], label, "participant")))
+            failures += signature_period_failures(raw, treaty, label)
+            part = events_from_untc(raw, treaty, sid, codes(raw["participant"], label, "participant"))
+            parts.append(part.assign(origin_file=label, origin_row=[row_number(i) for i in raw.index]))
         accessions = ctx.parse_text(report_id, report_accessions)
+        report_line = paragraph_line(ctx.text(report_id), 5)
         parts.append(
             events_from_report(
                 accessions,
-                codes(accessions["participant"], str(ctx.raw_file(report_id)), "paragraph 5"),
+                codes(accessions["participant"], report_label, "paragraph 5"),
                 ctx.parse_text(report_id, report_party_count)["date"],
                 report_id,
-            )
+            ).assign(origin_file=report_label, origin_row=report_line)
         )
         for sid in sources.source_ids(ctx.registry, raw_model=EVIDENCE_MODEL):
             raw, label = ctx.raw(sid), str(ctx.raw_file(sid))
@@ -556,16 +637,21 @@ def build(ctx) -> dict[str, pd.DataFrame]:
         [p.astype({c: "datetime64[ns]" for c in DATE_COLUMNS}) for p in parts], ignore_index=True
     )
     events = events.sort_values(["treaty", "participant", "source_id"], kind="stable").reset_index(drop=True)
-    failures = _known_codes_failures(events, countries, names)
+    failures = _known_codes_failures(events, countries, names) + conflicting_event_failures(events)
+
+    counts = []
+    for sid in sources.source_ids(ctx.registry, raw_model=COUNTS_MODEL):
+        raw, label = ctx.raw(sid), str(ctx.raw_file(sid))
+        counts.append(
+            counts_from_raw(raw, sid).assign(origin_file=label, origin_row=[row_number(i) for i in raw.index])
+        )
+    report_count = ctx.parse_text(report_id, count_from_report, report_id)
+    counts.append(report_count.assign(origin_file=report_label, origin_row=report_line))
+    party_counts = pd.concat(counts, ignore_index=True)
+    failures += conflicting_count_failures(party_counts)
     if failures:
         raise DataValidationError(failures)
-
-    counts = [
-        counts_from_raw(ctx.raw(sid), sid) for sid in sources.source_ids(ctx.registry, raw_model=COUNTS_MODEL)
-    ]
-    counts.append(ctx.parse_text(report_id, count_from_report, report_id))
-    party_counts = pd.concat(counts, ignore_index=True)
     party_counts = party_counts.sort_values(
         ["treaty", "date_earliest", "date", "source_id"], kind="stable"
     ).reset_index(drop=True)
-    return {"treaty_events": events[COLUMNS], "party_counts": party_counts}
+    return {"treaty_events": events[COLUMNS], "party_counts": party_counts.drop(columns=ORIGIN)}

@@ -10,7 +10,13 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from tipstats.facts import LATEST_SOURCE_DATE, TIP_PROTOCOL_ADOPTED
+from tipstats.facts import (
+    JOINING_ACTIONS,
+    LATEST_SOURCE_DATE,
+    TIP_PROTOCOL_ADOPTED,
+    TREATIES,
+    UNTC_ACTION_MARKS,
+)
 from tipstats.schemas.base import (
     ISO3_PATTERN,
     ISO_PARTIAL_DATE,
@@ -24,8 +30,7 @@ from tipstats.schemas.base import (
 # The Convention and both Protocols were adopted together by the General Assembly (A/76/120,
 # paragraph 2), so the Protocol's adoption date bounds every date of the three tables.
 TREATY_ADOPTED = TIP_PROTOCOL_ADOPTED
-TREATIES = ["tip_protocol", "som_protocol", "untoc"]
-ACTION_TYPES = ["ratification", "accession", "acceptance", "approval", "succession", "formal confirmation"]
+ACTION_TYPES = list(JOINING_ACTIONS)
 DATE_BASES = [
     "stated",
     "derived_entry_into_force_30_day_rule",
@@ -116,6 +121,35 @@ class RawParticipants(RawModel):
     def type_with_date(cls, df) -> Series[bool]:
         return df["action_date"].isna() == df["action_type"].isna()
 
+    # The row's own text is the source: the ISO columns and the type must say what it says.
+    @pa.dataframe_check(
+        error="action_date and action_type are what source_action_text says ('d Mon yyyy' and its mark)"
+    )
+    def action_as_in_text(cls, df) -> Series[bool]:
+        day, mark = _untc_cell(df["source_action_text"])
+        said = mark.map(UNTC_ACTION_MARKS)
+        empty = df["source_action_text"].isna() & df["action_date"].isna() & df["action_type"].isna()
+        return empty | ((df["action_date"] == day) & (df["action_type"] == said)).fillna(False)
+
+    @pa.dataframe_check(error="signature_date is what source_signature_text says ('d Mon yyyy')")
+    def signature_as_in_text(cls, df) -> Series[bool]:
+        day, mark = _untc_cell(df["source_signature_text"])
+        empty = df["source_signature_text"].isna() & df["signature_date"].isna()
+        return empty | ((df["signature_date"] == day) & (mark == "")).fillna(False)
+
+    # A State signs, then ratifies; an instrument deposited before the signature cannot be true.
+    @pa.dataframe_check(error="action_date on or after signature_date")
+    def action_after_signature(cls, df) -> Series[bool]:
+        both = df["action_date"].notna() & df["signature_date"].notna()
+        return ~both | (df["action_date"] >= df["signature_date"]).fillna(False)
+
+
+def _untc_cell(text: Series) -> tuple[Series, Series]:
+    """A UNTC cell ('15 Aug 2014 a') as its ISO day ('2014-08-15') and its mark ('a'); missing if unreadable."""
+    parts = text.astype("str").str.extract(r"^\s*(\d{1,2} [A-Z][a-z]{2} \d{4})\s*([A-Za-z]*)\s*$")
+    day = pd.to_datetime(parts[0], format="%d %b %Y", errors="coerce").dt.strftime("%Y-%m-%d")
+    return day.where(parts[0].notna()), parts[1]
+
 
 class RawPartyCounts(RawModel):
     """``treaty/tip_protocol_party_counts*.csv``: dated counts of Protocol parties, with their page."""
@@ -194,7 +228,7 @@ class TreatyEvents(ProcessedModel):
     treaty: Series[str] = field(
         "tip_protocol (Trafficking in Persons Protocol), som_protocol (Smuggling of Migrants Protocol) or "
         "untoc (UN Convention against Transnational Organized Crime).",
-        isin=TREATIES,
+        isin=list(TREATIES),
     )
     signature_date: Series[pa.DateTime] = field(
         "Date of signature; missing if the participant did not sign or the source does not say.",
@@ -316,7 +350,7 @@ class PartyCounts(ProcessedModel):
     date_earliest: Series[pa.DateTime] = field("First day `date` can mean.", **_bound())
     date_latest: Series[pa.DateTime] = field("Last day `date` can mean.", **_bound())
     treaty: Series[str] = field(
-        "Treaty counted (tip_protocol: the Trafficking in Persons Protocol).", isin=TREATIES
+        "Treaty counted (tip_protocol: the Trafficking in Persons Protocol).", isin=list(TREATIES)
     )
     parties: Series["Int64"] = field(
         "Number of parties where the source gives an exact number; missing for approximate wording.",
