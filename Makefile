@@ -51,8 +51,9 @@ TABLES := reports/tables/manifest.txt
 
 $(TABLES): $(STAMP) $(ANALYSIS_SRC) $(call datasets,convictions legislation population)
 	@mkdir -p $(@D)
-	$(PY) -m tipstats analysis --out-dir $(@D) > $@.tmp
-	@mv -f $@.tmp $@
+	@mkdir -p .make
+	$(PY) -m tipstats analysis --out-dir $(@D) > .make/tables-manifest.tmp
+	@mv -f .make/tables-manifest.tmp $@
 
 tables: $(TABLES) ## the convictions analysis tables in reports/tables/
 

@@ -79,6 +79,48 @@ def test_the_site_builder_refuses_a_folder_it_did_not_write(tmp_path):
     assert files_of(site) == {"notes.md": b"mine\n"}
 
 
+@pytest.mark.parametrize(
+    ("command", "mine"),
+    [
+        (["figures"], "index.md"),  # a name of its own that anyone may also use
+        (["figures"], "chapter1.tex"),
+        (["analysis"], "manifest.txt"),
+        (["analysis"], "chapter1.tex"),
+    ],
+)
+def test_commands_that_write_files_refuse_a_folder_they_did_not_write(tmp_path, capsys, command, mine):
+    folder = tmp_path / "thesis"
+    folder.mkdir()
+    (folder / mine).write_text("my thesis\n")
+    code = cli_main([*command, "--out-dir", str(folder)])
+    err = capsys.readouterr().err
+    assert code == 2 and "did not write" in err and "Traceback" not in err
+    assert files_of(folder) == {mine: b"my thesis\n"}
+
+
+def test_claims_output_is_written_whole_and_never_onto_a_folder(tmp_path, capsys):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "keep.md").write_text("mine\n")
+    assert cli_main(["claims", "--format", "csv", "--output", str(folder)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert files_of(folder) == {"keep.md": b"mine\n"}
+    target = folder / "claims.csv"
+    assert cli_main(["claims", "--format", "csv", "--output", str(target)]) in (0, 1)
+    assert target.read_text(encoding="utf-8").startswith("claim_id,")
+    assert sorted(p.name for p in folder.iterdir()) == ["claims.csv", "keep.md"]  # no temporary left
+
+
+def test_figures_rewrite_a_folder_that_holds_only_their_own_files(tmp_path):
+    from tipstats.figures import write_all
+
+    folder = tmp_path / "figures"
+    first = write_all(folder, names=["trust_fund_calls"])
+    before = {p.name: p.read_bytes() for p in first}
+    again = write_all(folder, names=["trust_fund_calls"])
+    assert {p.name: p.read_bytes() for p in again} == before
+
+
 @pytest.mark.parametrize("state", ["missing", "empty", "marked", "only build files"])
 def test_new_empty_marked_or_build_only_folders_are_replaced_whole(tmp_path, state):
     target = tmp_path / "out"

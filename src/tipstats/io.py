@@ -186,8 +186,18 @@ def write_json(data: Any, path: Path) -> None:
 
 
 def write_text(text: str, path: Path) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a temporary file beside it, then one rename."""
+    import os
+
+    if path.is_dir():
+        raise IsADirectoryError(f"{path}: is a folder; give a file name to write to")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 # -- processed input --------------------------------------------------------------------------

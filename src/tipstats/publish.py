@@ -48,24 +48,30 @@ def _writable(path: Path) -> bool:
     )
 
 
-def refuse_unless_replaceable(target: Path, own_files: Iterable[str] = ()) -> None:
+def refuse_unless_replaceable(
+    target: Path, own_files: Iterable[str] = (), *, whole: bool = True, generic: Iterable[str] = ()
+) -> None:
     """Raise :class:`OutputFolderError` unless ``target`` may be replaced whole by a build.
 
     ``own_files``: names of the files and folders a build writes (a folder holding only these is a build
-    of before the marker).
+    of before the marker). ``whole=False``: the command writes its files into ``target`` rather than
+    replacing it (``tipstats figures``, ``tipstats analysis``); the same rule decides whose folder it is.
+    ``generic``: own names that anyone may use (``index.md``): a folder holding only those is not ours.
     """
     target = Path(target)
+    verb = "replace" if whole else "write into"
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise OutputFolderError(
             f"{target}: not a folder; a build writes a folder of its own. Nothing was touched."
         )
     if target.exists():
-        read_only = not (_writable(target) and _writable(target.parent))  # the swap renames in the parent
+        # the swap renames in the parent
+        read_only = not (_writable(target) and (_writable(target.parent) or not whole))
     else:
         nearest = next((p for p in target.parents if p.exists()), Path.cwd())
         read_only = not _writable(nearest)
     if read_only:
-        raise OutputFolderError(f"{target}: read-only; it is not replaced. Nothing was touched.")
+        raise OutputFolderError(f"{target}: read-only; nothing is written to it. Nothing was touched.")
     if not target.exists():
         return
     entries = list(target.iterdir())
@@ -73,11 +79,13 @@ def refuse_unless_replaceable(target: Path, own_files: Iterable[str] = ()) -> No
         return
     own = set(own_files)
     foreign = sorted(e.name for e in entries if e.name not in own)
+    if not foreign and {e.name for e in entries} <= set(generic):
+        foreign = sorted(e.name for e in entries)  # nothing only tipstats would write: not ours
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise OutputFolderError(
-            f"{target}: refusing to replace a folder that tipstats did not write (it holds {shown}). "
-            f"Build into an empty or new folder, or one an earlier build wrote (it has {MARKER}). "
+            f"{target}: refusing to {verb} a folder that tipstats did not write (it holds {shown}). "
+            f"Write into an empty or new folder, or one an earlier build wrote (it has {MARKER}). "
             "Nothing was touched."
         )
 

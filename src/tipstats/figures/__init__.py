@@ -89,9 +89,14 @@ def write_all(out_dir: Path | str, names: list[str] | None = None) -> list[Path]
 
     Returns the paths written. The files are byte-identical from one run to the next.
     """
+    from tipstats.publish import refuse_unless_replaceable
+
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     names = list(names) if names is not None else list(FIGURES)
+    # a folder that holds anyone else's files is refused before anything is drawn or written
+    own = [INDEX, *(f"{n}{suffix}" for n in FIGURES for suffix in (".svg", ".png"))]
+    refuse_unless_replaceable(out_dir, own, whole=False, generic=[INDEX])
+    out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for name in names:
         fig = draw(name)

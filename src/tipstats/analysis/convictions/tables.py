@@ -15,6 +15,10 @@ from tipstats.analysis.convictions.panel import analysis_panel, coverage_matrix,
 from tipstats.analysis.convictions.rates import cohort_rates, tripling_ratio
 from tipstats.analysis.convictions.statements import verdicts
 
+# Every table is named convictions_<what>.csv; `make tables` lists them in manifest.txt beside them.
+TABLE_PREFIX = "convictions_"
+TABLES_MANIFEST = "manifest.txt"
+
 # -- tables ----------------------------------------------------------------------------------
 
 
@@ -42,10 +46,16 @@ def write_tables(
     Byte-identical on rerun: rows sorted, LF line ends, floats with 6 significant digits.
     """
     from tipstats.io import write_csv
+    from tipstats.publish import refuse_unless_replaceable
 
+    out_dir = Path(out_dir)
+    # tables and the manifest `make tables` keeps beside them; anyone else's folder is refused first
+    own = (
+        [*(p.name for p in out_dir.glob(f"{TABLE_PREFIX}*.csv")), TABLES_MANIFEST] if out_dir.is_dir() else []
+    )
+    refuse_unless_replaceable(out_dir, own, whole=False, generic=[TABLES_MANIFEST])
     conv = _default(convictions, "convictions")
     leg = _default(legislation, "legislation")
-    out_dir = Path(out_dir)
     tripling = tripling_ratio(conv, leg)
     ratios = cohort_rate_ratios(conv, leg)
     panel = analysis_panel(conv, leg, HEADLINE_TREATMENT)
@@ -59,7 +69,9 @@ def write_tables(
         "convictions_verdicts": verdicts(conv, leg, tripling=tripling, rate_ratios=ratios),
     }
     paths = []
+    out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
+        assert name.startswith(TABLE_PREFIX), name
         path = out_dir / f"{name}.csv"
         write_csv(_to_text(frame), path)
         paths.append(path)
