@@ -14,6 +14,7 @@ import pytest
 
 from tipstats.paths import RAW_DIR
 from tipstats.pipeline import convictions as cb
+from tipstats.pipeline.countries import with_country_columns
 from tipstats.schemas import convictions as cs
 from tipstats.schemas.base import validate
 
@@ -134,4 +135,12 @@ def test_convictions_unit_on_hand_made_frame():
     )
     assert out.at["CCC", "population"] is pd.NA and pd.isna(out.at["CCC", "population_source_id"])
     assert out.at["AAA", "persons_prosecuted"] == 10 and out.at["BBB", "persons_prosecuted"] is pd.NA
-    validate(cs.Convictions, out.reset_index(), "hand-made")
+    countries = pd.DataFrame(
+        {"iso3": ["AAA", "BBB", "CCC"], "name": ["A", "B", "C"], "unodc_region": ["R", None, "R"],
+         "unodc_subregion": ["S", None, "S"]}
+    )  # fmt: skip
+    named = with_country_columns(out.reset_index(), countries)
+    assert named["country_name"].tolist() == ["A", "B", "C"] and named["unodc_region"].isna().tolist() == [
+        False, True, False,
+    ]  # fmt: skip
+    validate(cs.Convictions, named, "hand-made")

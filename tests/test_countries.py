@@ -246,7 +246,8 @@ def test_names_and_regions_come_from_the_2025_release_first(built):
     assert countries.at["PRK", "source_id"] == "glotip_2023"
     rest = countries.loc[sorted(set(countries.index) - set(seen))]
     assert (
-        rest["unodc_region"].isna().all() and rest["source_id"].isin(["wb_population", "untc_tip_2018"]).all()
+        rest["unodc_region"].isna().all()
+        and rest["source_id"].isin(["wb_population", "untc_tip_2018", "unsd_m49"]).all()
     )
     assert countries.at["PSE", "name"] == "State of Palestine"
 
@@ -260,10 +261,66 @@ def test_the_two_releases_agree_on_regions():
     assert {c: v for c, v in regions.items() if len(v) > 1} == {}
 
 
-def test_m49_stays_missing_because_no_source_gives_it(built):
-    assert built["countries"]["m49"].isna().all()
-    # Kelley's uncountrycode is not M49: the United States is 130 there.
+M49_FILE = "countries/unsd_m49_overview.csv"
+
+
+def m49_rows() -> dict[str, dict[str, str]]:
+    """The UNSD table by ISO alpha-3, read with the csv module (semicolon-separated, as received)."""
+    with (RAW_DIR / M49_FILE).open(encoding="utf-8-sig", newline="") as handle:
+        return {
+            r["ISO-alpha3 Code"]: r for r in csv.DictReader(handle, delimiter=";") if r["ISO-alpha3 Code"]
+        }
+
+
+def test_m49_codes_and_un_regions_are_those_of_the_unsd_table(built):
+    table = m49_rows()
+    countries = built["countries"].set_index("iso3")
+    listed = countries.index.intersection(list(table))
+    assert len(listed) > 200
+    for code in listed:
+        row, source = countries.loc[code], table[code]
+        assert int(row["m49"]) == int(source["M49 Code"])
+        for column, unsd in (("un_region", "Region Name"), ("un_subregion", "Sub-region Name"),
+                             ("un_intermediate_region", "Intermediate Region Name")):  # fmt: skip
+            assert (row[column] if pd.notna(row[column]) else "") == source[unsd], (code, column)
+    # Kelley's uncountrycode is not M49: the United States is 130 there, 840 in M49
     assert {r["uncountrycode"] for r in rows(KELLEY_PANEL) if r["country"] == "US"} == {"130"}
+    assert int(countries.at["USA", "m49"]) == int(table["USA"]["M49 Code"]) != 130
+
+
+def test_every_still_missing_code_or_region_is_named_in_the_caveats(built):
+    import tipstats
+
+    countries = built["countries"]
+    caveats = " ".join(tipstats.describe("countries")["caveats"])
+    no_m49 = countries.loc[countries["m49"].isna(), "iso3"]
+    no_unodc = countries.loc[countries["unodc_region"].isna(), "iso3"]
+    assert set(no_m49) == set(countries["iso3"]) - set(
+        m49_rows()
+    )  # missing exactly where UNSD lacks the code
+    for code in [*no_m49, *no_unodc]:
+        assert re.search(rf"\b{code}\b", caveats), f"{code} has a missing value the caveats do not name"
+
+
+def test_names_from_the_world_bank_only_where_no_un_name_exists(built):
+    table = m49_rows()
+    countries = built["countries"].set_index("iso3")
+    from_wb = countries[countries["source_id"] == "wb_population"]
+    assert set(from_wb.index).isdisjoint(table)  # CHI, XKX: not in M49
+    from_m49 = countries[countries["source_id"] == "unsd_m49"]
+    assert len(from_m49) and all(
+        countries.at[c, "name"] == table[c]["Country or Area"] for c in from_m49.index
+    )
+    assert not countries["name"].str.contains(r", (?:Fed|Rep|Dem)\.", regex=True).any()
+
+
+@pytest.mark.parametrize("name", ["population", "convictions", "legislation_panel"])
+def test_country_keyed_datasets_carry_the_name_and_unodc_region(built, name):
+    frame, countries = built[name], built["countries"].set_index("iso3")
+    assert list(frame.columns[:4]) == ["iso3", "country_name", "unodc_region", "unodc_subregion"]
+    expected = countries.loc[frame["iso3"], ["name", "unodc_region", "unodc_subregion"]].to_numpy()
+    got = frame[["country_name", "unodc_region", "unodc_subregion"]].to_numpy()
+    assert pd.DataFrame(got).equals(pd.DataFrame(expected))
 
 
 # -- the library and the checks on small frames -------------------------------------------------

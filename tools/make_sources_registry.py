@@ -34,6 +34,7 @@ FIELDS = [
     "source_id", "producer", "title", "citation", "url", "repository", "commit", "path_in_repository",
     "date_published", "as_of", "date_received", "licence", "raw_path", "sha256", "bytes", "caveats",
     "subject", "raw_model", "treaty", "release", "name_column", "code_column", "received_as", "readme",
+    "delimiter",
 ]  # fmt: skip
 TEXT_FIELDS = [f for f in FIELDS if f not in {"bytes", "caveats"}]
 CAVEAT_SEPARATOR = " "

@@ -11,7 +11,7 @@ __all__ = ["load_countries", "load_country_names", "load_population", "load_trea
 
 
 def load_countries() -> pd.DataFrame:
-    """Countries and areas (ISO3 codes, names, UNODC regions).
+    """Countries and areas (ISO3 and M49 codes, names, UNODC and UN regions).
 
     Every country or area code used by a tipstats dataset: the codes of dataUNODC (both releases), every
     World Bank economy (the World Bank's regional, income and other aggregates are left out), every code
@@ -20,22 +20,34 @@ def load_countries() -> pd.DataFrame:
 
     Columns
     -------
-    iso3             str: ISO 3166-1 alpha-3 code; for two World Bank economies the World Bank's own
-        code (XKX Kosovo, CHI Channel Islands), which is not an ISO code.
-    name             str: Short name: dataUNODC's `Country` (2025 release, else 2023), else the UNTC
-        participant name, else the World Bank name (see `source_id`).
-    m49              Int64: UN M49 numeric code. Always missing: no raw source of tipstats gives M49
-        codes (Kelley's `uncountrycode` is a different code list, e.g. 130 for the United States).
-    unodc_region     str: UNODC region (dataUNODC `Region`; 2025 release, else 2023). Missing where
-        dataUNODC has no rows for the code.
-    unodc_subregion  str: UNODC subregion (dataUNODC `Subregion`; 2025 release, else 2023). Missing
+    iso3                    str: ISO 3166-1 alpha-3 code; for two World Bank economies the World Bank's
+        own code (XKX Kosovo, CHI Channel Islands), which is not an ISO code.
+    name                    str: Short name in the UN style: dataUNODC's `Country` (2025 release, else
+        2023), else the UNTC participant name, else the UNSD M49 name, else the World Bank name (see
+        `source_id`).
+    m49                     Int64: UN M49 numeric code (UNSD M49 overview table, by ISO alpha-3);
+        missing for the codes M49 does not list (see the caveats). Kelley's `uncountrycode` is a
+        different code list and is not used.
+    un_region               str: UN geoscheme region (UNSD M49 `Region Name`); missing where M49 lists
+        no code or no region.
+    un_subregion            str: UN geoscheme sub-region (UNSD M49 `Sub-region Name`); missing where M49
+        lists no code or none.
+    un_intermediate_region  str: UN geoscheme intermediate region (UNSD M49 `Intermediate Region Name`),
+        where M49 has one (e.g. the regions of Sub-Saharan Africa and of Latin America and the
+        Caribbean); else missing.
+    unodc_region            str: UNODC region (dataUNODC `Region`; 2025 release, else 2023). Missing
         where dataUNODC has no rows for the code.
-    source_id        str: Source of `name` and the regions; key into `sources`.
+    unodc_subregion         str: UNODC subregion (dataUNODC `Subregion`; 2025 release, else 2023).
+        Missing where dataUNODC has no rows for the code.
+    source_id               str: Source of `name` and the regions; key into `sources`.
 
     Caveats
     -------
-    - `m49` is always missing: none of the raw sources gives UN M49 codes. Kelley's `uncountrycode` is
-      not M49 (the United States is 130 there) and is not used.
+    - `m49` and the UN regions come from the UNSD M49 table (early 2023), joined by ISO alpha-3. Missing
+      for CHI (Channel Islands) and XKX (Kosovo), which M49 does not list; Kelley's `uncountrycode` is
+      not M49 and is not used.
+    - UNODC regions and the UN geoscheme are different groupings (UNODC's Americas split into North
+      America and Latin America and the Caribbean, for example); both are given, named apart.
     - Countries and areas, not only States: territories listed by the World Bank or dataUNODC (e.g.
       Aruba, Bermuda, Hong Kong SAR) have rows, so that the population data join;
       `country_names.entity_type` tells States from territories.
@@ -49,8 +61,11 @@ def load_countries() -> pd.DataFrame:
     - The two dataUNODC releases agree on every code's region and subregion; the only name change is
       Netherlands (2023) -> Netherlands (Kingdom of the) (2025). PRK (Democratic People's Republic of
       Korea) is only in the 2023 release.
-    - Codes that dataUNODC lacks have no UNODC region: territories, Kosovo, and three States (Eritrea,
-      Sao Tome and Principe, State of Palestine; their names come from the UNTC table).
+    - No UNODC region or subregion for the 21 codes dataUNODC has no rows for (their UN regions are
+      given): ASM, BMU, CHI, CYM, ERI, FRO, GIB, GRL, GUM, IMN, MAF, MNP, NCL, PSE, SOM, STP, SXM, TCA,
+      VGB, VIR, XKX. Eritrea, Sao Tome and Principe and the State of Palestine take their names from the
+      UNTC table; the other territories and Somalia theirs from UNSD M49, Kosovo and the Channel Islands
+      from the World Bank.
 
     The same as ``tipstats.load('countries')``: validated before it is returned.
     """
@@ -109,10 +124,15 @@ def load_population() -> pd.DataFrame:
 
     Columns
     -------
-    iso3        str: ISO 3166-1 alpha-3 code; present in `countries`.
-    year        int64 [year]: Calendar year (mid-year estimate).
-    population  int64 [persons]: Total population, mid-year estimate.
-    source_id   str: Source of the row; key into `sources`.
+    iso3             str: ISO 3166-1 alpha-3 code; present in `countries`.
+    country_name     str: Name of the country or area in the UN style (`countries.name`, by iso3).
+    unodc_region     str: UNODC region (`countries.unodc_region`, by iso3); missing where dataUNODC has
+        no rows for the code (listed in the caveats of `countries`; `countries.un_region` has the UN
+        geoscheme region).
+    unodc_subregion  str: UNODC subregion (`countries.unodc_subregion`, by iso3); missing as the region.
+    year             int64 [year]: Calendar year (mid-year estimate).
+    population       int64 [persons]: Total population, mid-year estimate.
+    source_id        str: Source of the row; key into `sources`.
 
     Caveats
     -------
@@ -368,17 +388,22 @@ def load_legislation_panel() -> pd.DataFrame:
 
     Columns
     -------
-    iso3          str: ISO 3166-1 alpha-3 code; present in `countries`.
-    year          int64 [year]: Calendar year.
-    level         Int64 [level 0-2]: Kelley `crimlevel`: 0 no criminalisation, 1 partial, 2 full (all
+    iso3             str: ISO 3166-1 alpha-3 code; present in `countries`.
+    country_name     str: Name of the country or area in the UN style (`countries.name`, by iso3).
+    unodc_region     str: UNODC region (`countries.unodc_region`, by iso3); missing where dataUNODC has
+        no rows for the code (listed in the caveats of `countries`; `countries.un_region` has the UN
+        geoscheme region).
+    unodc_subregion  str: UNODC subregion (`countries.unodc_subregion`, by iso3); missing as the region.
+    year             int64 [year]: Calendar year.
+    level            Int64 [level 0-2]: Kelley `crimlevel`: 0 no criminalisation, 1 partial, 2 full (all
         forms, significant penalties); calendar-year coding, not TIP-timing-adjusted. Missing where the
         source has no value.
-    value_status  str: `observed` (the level is in the source), `carried_forward` (2012-2014, or the
+    value_status     str: `observed` (the level is in the source), `carried_forward` (2012-2014, or the
         years after a country's last observation: a full criminalisation (level 2) carried forward by
         tipstats) or `missing` (the source row has no level, or its value is the ignored 1967 artefact
         of Bosnia and Herzegovina).
-    note          str: Why a value was set aside (Bosnia and Herzegovina 1967).
-    source_id     str: Source of the row; key into `sources`.
+    note             str: Why a value was set aside (Bosnia and Herzegovina 1967).
+    source_id        str: Source of the row; key into `sources`.
 
     Caveats
     -------
@@ -710,6 +735,12 @@ def load_convictions() -> pd.DataFrame:
     Columns
     -------
     iso3                  str: ISO 3166-1 alpha-3 code; present in `countries`.
+    country_name          str: Name of the country or area in the UN style (`countries.name`, by iso3).
+    unodc_region          str: UNODC region (`countries.unodc_region`, by iso3); missing where dataUNODC
+        has no rows for the code (listed in the caveats of `countries`; `countries.un_region` has the UN
+        geoscheme region).
+    unodc_subregion       str: UNODC subregion (`countries.unodc_subregion`, by iso3); missing as the
+        region.
     year                  int64 [year]: Data year.
     persons_prosecuted    Int64 [persons]: Persons prosecuted for trafficking in persons (all forms,
         sexes, ages); missing if not reported or suppressed.
@@ -851,6 +882,8 @@ def load_sources() -> pd.DataFrame:
     received_as         str: Path of the file in the shared source folder when tipstats received it (its
         name then).
     readme              str: README of the source's folder, in the repository.
+    delimiter           str: Cell separator of the raw file as received (',' or ';'); missing for a file
+        that is not a CSV.
 
     The same as ``tipstats.load('sources')``: validated before it is returned.
     """

@@ -39,7 +39,7 @@ def decode_bytes(data: bytes, label: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_raw_csv(path: Path, label: str, *, min_rows: int = 1) -> pd.DataFrame:
+def read_raw_csv(path: Path, label: str, *, min_rows: int = 1, delimiter: str = ",") -> pd.DataFrame:
     """Read a raw CSV exactly as text: every cell a string, empty cells missing.
 
     Harmless variations (byte-order mark, CRLF line ends, white space around header
@@ -47,26 +47,28 @@ def read_raw_csv(path: Path, label: str, *, min_rows: int = 1) -> pd.DataFrame:
     processed bytes. Structural defects are reported with their spreadsheet row: a
     row with more or fewer cells than the header (a truncated or merged line), an
     unclosed quote, a blank line inside the file, an empty or repeated header name.
+    ``delimiter``: the file's cell separator as received (the sources registry says it).
     """
     path = Path(path)
     if not path.exists():
         raise DataValidationError([Failure(label, None, None, "file exists", str(path), kind="parse")])
-    return parse_raw_csv(path.read_bytes(), label, min_rows=min_rows)
+    return parse_raw_csv(path.read_bytes(), label, min_rows=min_rows, delimiter=delimiter)
 
 
-def parse_raw_csv(data: bytes, label: str, *, min_rows: int = 1) -> pd.DataFrame:
+def parse_raw_csv(data: bytes, label: str, *, min_rows: int = 1, delimiter: str = ",") -> pd.DataFrame:
     """:func:`read_raw_csv` for the bytes of a file."""
     try:
         text = decode_bytes(data, label)
     except DataValidationError as exc:
-        raise DataValidationError([_locate_bad_byte(data, label, exc.failures[0])]) from None
+        raise DataValidationError([_locate_bad_byte(data, label, exc.failures[0], delimiter)]) from None
     if not text.strip():
         raise DataValidationError([Failure(label, None, None, "file is not empty", None, kind="parse")])
-    check_csv_structure(text, label)
+    check_csv_structure(text, label, delimiter=delimiter)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
             dtype=str,
+            sep=delimiter,
             keep_default_na=False,
             na_values=NA_VALUES,
             skipinitialspace=False,
@@ -95,7 +97,7 @@ def parse_raw_csv(data: bytes, label: str, *, min_rows: int = 1) -> pd.DataFrame
     return frame
 
 
-def _locate_bad_byte(data: bytes, label: str, failure: Failure) -> Failure:
+def _locate_bad_byte(data: bytes, label: str, failure: Failure, delimiter: str = ",") -> Failure:
     """The spreadsheet row and the column of the first byte that is not UTF-8 (a quoted cell may span lines)."""
     try:
         data.decode("utf-8-sig")
@@ -104,23 +106,26 @@ def _locate_bad_byte(data: bytes, label: str, failure: Failure) -> Failure:
     else:  # pragma: no cover - only called on bad bytes
         return failure
     before = data[:start].decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
-    records = list(csv.reader(io.StringIO(before + "\x00")))  # the sentinel keeps a last empty cell visible
+    records = list(
+        csv.reader(io.StringIO(before + "\x00"), delimiter=delimiter)
+    )  # the sentinel keeps a last empty cell visible
     if not records:
         return failure
-    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace").split("\n", 1)[0])), [])
+    first_line = data.decode("utf-8-sig", errors="replace").split("\n", 1)[0]
+    header = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
     position = len(records[-1]) - 1
     column = header[position].strip() if len(records) > 1 and position < len(header) else None
     return Failure(label, len(records), column, failure.check, failure.value, kind="parse")
 
 
-def check_csv_structure(text: str, label: str, *, limit: int = 100) -> None:
+def check_csv_structure(text: str, label: str, *, limit: int = 100, delimiter: str = ",") -> None:
     """Raise :class:`DataValidationError` for every row whose shape is wrong (up to ``limit``).
 
     Rows are records, as a spreadsheet numbers them (header = row 1), so a quoted cell that
     spans lines still counts as one row.
     """
     failures: list[Failure] = []
-    reader = csv.reader(io.StringIO(text), strict=True)
+    reader = csv.reader(io.StringIO(text), strict=True, delimiter=delimiter)
     row = 0
     blank: int | None = None  # first blank row not yet followed by data
     try:

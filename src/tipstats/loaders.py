@@ -98,7 +98,7 @@ def describe(name: str) -> dict[str, Any]:
     >>> import tipstats
     >>> info = tipstats.describe("population")
     >>> [c["name"] for c in info["columns"]][:2]
-    ['iso3', 'year']
+    ['iso3', 'country_name']
     """
     from tipstats.metadata import model_info, source_ids_in
 

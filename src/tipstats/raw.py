@@ -29,6 +29,14 @@ def raw_model(source_id: str, registry: pd.DataFrame | None = None):
     return getattr(importlib.import_module(f"tipstats.schemas.{subject}"), model)
 
 
+def delimiter(source_id: str, registry: pd.DataFrame) -> str:
+    """The cell separator of a raw CSV as received (the registry's ``delimiter``; a comma if empty)."""
+    rows = registry.loc[registry["source_id"] == source_id]
+    if "delimiter" not in registry.columns or rows.empty or pd.isna(rows["delimiter"].iloc[0]):
+        return ","
+    return str(rows["delimiter"].iloc[0])
+
+
 def read_raw(
     raw_dir: Path, source_id: str, raw_path: str, registry: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -42,7 +50,8 @@ def read_raw(
     label = str(path)
     if not path.is_file():
         raise DataValidationError([Failure(label, None, None, "file exists", str(path), kind="parse")])
-    return validate(raw_model(source_id, registry), parse_raw_csv(path.read_bytes(), label), label)
+    frame = parse_raw_csv(path.read_bytes(), label, delimiter=delimiter(source_id, registry))
+    return validate(raw_model(source_id, registry), frame, label)
 
 
 def read_raw_passing(
@@ -63,7 +72,7 @@ def read_raw_passing(
         return None, failures
     registry = read_registry() if registry is None else registry
     path = Path(raw_dir) / raw_path
-    frame = parse_raw_csv(path.read_bytes(), str(path))
+    frame = parse_raw_csv(path.read_bytes(), str(path), delimiter=delimiter(source_id, registry))
     bad = {f.row - 2 for f in failures}  # spreadsheet row -> position (header = row 1)
     rows = frame.drop(index=[i for i in frame.index if i in bad])
     try:

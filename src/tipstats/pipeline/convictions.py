@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tipstats.pipeline.countries import with_country_columns
 from tipstats.pipeline.glotip import MAIN_RELEASE
 from tipstats.sources import source_id
 
@@ -64,8 +65,7 @@ def convictions_from_glotip(
 
 def build(ctx) -> dict[str, pd.DataFrame]:
     population_id = source_id(ctx.registry, raw_model="population:RawPopulation")
-    return {
-        "convictions": convictions_from_glotip(
-            ctx.outputs["glotip"], ctx.outputs["population"], population_id=population_id
-        )
-    }
+    convictions = convictions_from_glotip(
+        ctx.outputs["glotip"], ctx.outputs["population"], population_id=population_id
+    )
+    return {"convictions": with_country_columns(convictions, ctx.outputs["countries"])}

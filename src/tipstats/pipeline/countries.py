@@ -22,6 +22,7 @@ from tipstats.countries import CHECK as NAME_CHECK
 from tipstats.countries import name_to_iso3
 from tipstats.errors import DataValidationError, Failure, PartialBuild, row_number
 from tipstats.report import REPORT_SUBJECT, ReportTextError
+from tipstats.schemas.base import COUNTRY_COLUMNS
 from tipstats.schemas.countries import ENTITY_TYPES, NAMES_SOURCE_ID
 
 NAMES_FILE = "country_names.csv"
@@ -34,6 +35,7 @@ TREATY_SUBJECT = "treaty"
 POPULATION_MODEL = "population:RawPopulation"
 RELEASE_MODEL = "glotip:RawGlotip"
 PARTICIPANTS_MODEL = "treaty:RawParticipants"
+M49_MODEL = "countries:RawM49"
 TIP_PROTOCOL = "tip_protocol"
 
 
@@ -378,6 +380,8 @@ def countries_from_sources(
     *,
     population_id: str,
     untc_id: str,
+    m49: pd.DataFrame | None = None,
+    m49_id: str | None = None,
 ) -> pd.DataFrame:
     """One row per code: dataUNODC codes that are countries, and World Bank codes that are not aggregates.
 
@@ -403,18 +407,53 @@ def countries_from_sources(
             }
     untc = untc_names.dropna(subset=["iso3"]).drop_duplicates("iso3").set_index("iso3")["participant"]
     wb_names = wb.drop_duplicates("Country Code").set_index("Country Code")["Country Name"]
+    table = _m49_by_iso3(m49)
     for code, wb_name in wb_names.items():
         if code in aggregate_codes or code in rows:
             continue
         if code in untc.index:
             rows[code] = {"iso3": code, "name": untc[code], "source_id": untc_id}
+        elif code in table.index:  # a UN name rather than the World Bank's ("Somalia, Fed. Rep.")
+            rows[code] = {"iso3": code, "name": table.at[code, "Country or Area"], "source_id": m49_id}
         else:
             rows[code] = {"iso3": code, "name": wb_name, "source_id": population_id}
     out = pd.DataFrame(
         list(rows.values()), columns=["iso3", "name", "unodc_region", "unodc_subregion", "source_id"]
     )
-    out.insert(2, "m49", pd.array([pd.NA] * len(out), dtype="Int64"))
+    codes = out["iso3"]
+    out.insert(2, "m49", pd.array(pd.to_numeric(codes.map(table["M49 Code"])), dtype="Int64"))
+    for position, (column, source) in enumerate(M49_REGIONS.items(), start=3):
+        out.insert(position, column, codes.map(table[source]).astype("str"))
     return out.sort_values("iso3").reset_index(drop=True)
+
+
+def with_country_columns(frame: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the name and UNODC region of its ``iso3`` inserted after it (``COUNTRY_COLUMNS``).
+
+    Every code of ``frame`` is in ``countries`` (the builders check it), so nothing is left unmatched.
+    """
+    lookup = countries.set_index("iso3")
+    out = frame.copy()
+    position = list(out.columns).index("iso3") + 1
+    for offset, (column, source) in enumerate(COUNTRY_COLUMNS.items()):
+        out.insert(position + offset, column, out["iso3"].map(lookup[source]).astype("str"))
+    return out
+
+
+# The UN geoscheme columns of ``countries`` and the M49 table's column each comes from.
+M49_REGIONS = {
+    "un_region": "Region Name",
+    "un_subregion": "Sub-region Name",
+    "un_intermediate_region": "Intermediate Region Name",
+}
+
+
+def _m49_by_iso3(m49: pd.DataFrame | None) -> pd.DataFrame:
+    """The M49 table's rows that have an ISO alpha-3 code, indexed by it (empty without a table)."""
+    columns = ["Country or Area", "M49 Code", *M49_REGIONS.values()]
+    if m49 is None:
+        return pd.DataFrame(columns=columns, dtype="str").rename_axis("ISO-alpha3 Code")
+    return m49.dropna(subset=["ISO-alpha3 Code"]).set_index("ISO-alpha3 Code")[columns]
 
 
 def ambiguous_glotip_failures(releases: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Failure]:
@@ -520,6 +559,7 @@ def _datasets(
             "iso3": codes(untc_tip["participant"], labels[untc_id], "participant"),
         }
     )
+    m49_id = sources.source_id(registry, raw_model=M49_MODEL)
     countries = countries_from_sources(
         releases,
         frames[population_id],
@@ -527,6 +567,8 @@ def _datasets(
         untc_names,
         population_id=population_id,
         untc_id=untc_id,
+        m49=ctx.raw(m49_id),
+        m49_id=m49_id,
     )
 
     # Codes used by other datasets (beside a name, outside dataUNODC and the World Bank, which make the

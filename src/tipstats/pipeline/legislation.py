@@ -17,6 +17,7 @@ import pandas as pd
 
 from tipstats import sources
 from tipstats.errors import DataValidationError, Failure, row_number
+from tipstats.pipeline.countries import with_country_columns
 from tipstats.pipeline.legislation_counts import (
     counts_dataset,
     counts_from_text_figures,
@@ -479,6 +480,8 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     )
     return {
         "legislation": legislation,
-        "legislation_panel": panel_rows(panel, codes, panel_label, kelley_panel),
+        "legislation_panel": with_country_columns(
+            panel_rows(panel, codes, panel_label, kelley_panel), ctx.outputs["countries"]
+        ),
         "legislation_counts": counts,
     }

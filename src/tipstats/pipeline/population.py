@@ -6,6 +6,7 @@ import pandas as pd
 
 from tipstats import sources
 from tipstats.errors import DataValidationError, Failure, row_number
+from tipstats.pipeline.countries import with_country_columns
 
 RAW_MODEL = "population:RawPopulation"
 
@@ -29,4 +30,4 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     sid = sources.source_id(ctx.registry, raw_model=RAW_MODEL)
     countries = ctx.outputs["countries"]
     population = population_from_raw(ctx.raw(sid), countries["iso3"], str(ctx.raw_file(sid)))
-    return {"population": population.assign(source_id=sid)}
+    return {"population": with_country_columns(population.assign(source_id=sid), countries)}

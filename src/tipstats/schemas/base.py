@@ -216,3 +216,31 @@ def column_docs(model: type[pa.DataFrameModel]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# -- the country columns every country-keyed dataset carries beside iso3 -----------------------------
+
+#: Columns taken from ``countries`` by iso3 (see ``pipeline.countries.with_country_columns``).
+COUNTRY_COLUMNS = {
+    "country_name": "name",
+    "unodc_region": "unodc_region",
+    "unodc_subregion": "unodc_subregion",
+}
+
+
+def country_name_field() -> Any:
+    return field("Name of the country or area in the UN style (`countries.name`, by iso3).")
+
+
+def unodc_region_field() -> Any:
+    return field(
+        "UNODC region (`countries.unodc_region`, by iso3); missing where dataUNODC has no rows for the code "
+        "(listed in the caveats of `countries`; `countries.un_region` has the UN geoscheme region).",
+        nullable=True,
+    )
+
+
+def unodc_subregion_field() -> Any:
+    return field(
+        "UNODC subregion (`countries.unodc_subregion`, by iso3); missing as the region.", nullable=True
+    )

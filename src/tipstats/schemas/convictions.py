@@ -13,8 +13,11 @@ from tipstats.schemas.base import (
     ISO3_PATTERN,
     ProcessedModel,
     RawModel,
+    country_name_field,
     field,
     raw_year_field,
+    unodc_region_field,
+    unodc_subregion_field,
 )
 from tipstats.schemas.glotip import RELEASE_DESCRIPTION
 
@@ -52,6 +55,9 @@ class Convictions(ProcessedModel):
     """Persons prosecuted and convicted per country and year (dataUNODC 2025-04-14), with population."""
 
     iso3: Series[str] = field("ISO 3166-1 alpha-3 code; present in `countries`.", str_matches=ISO3_PATTERN)
+    country_name: Series[str] = country_name_field()
+    unodc_region: Series[str] = unodc_region_field()
+    unodc_subregion: Series[str] = unodc_subregion_field()
     year: Series[int] = field("Data year.", unit="year", ge=2003, le=2022)
     persons_prosecuted: Series["Int64"] = field(
         "Persons prosecuted for trafficking in persons (all forms, sexes, ages); missing if not reported "

@@ -5,11 +5,64 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from tipstats.schemas.base import ISO3_PATTERN, ProcessedModel, field
+from tipstats.schemas.base import ISO3_PATTERN, ProcessedModel, RawModel, field
 
-COUNTRY_SOURCES = ["glotip_2025", "glotip_2023", "untc_tip_2018", "wb_population"]
+COUNTRY_SOURCES = ["glotip_2025", "glotip_2023", "untc_tip_2018", "unsd_m49", "wb_population"]
 ENTITY_TYPES = ["state", "territory", "other", "regional_organisation", "aggregate"]
 NAMES_SOURCE_ID = "tipstats_country_names"
+
+
+def _code(alias: str, digits: str, description: str, **kwargs):
+    return pa.Field(alias=alias, str_matches=rf"^\d{{{digits}}}$", description=description, **kwargs)
+
+
+class RawM49(RawModel):
+    """``countries/unsd_m49_overview.csv``: the UNSD M49 overview table, one row per country or area."""
+
+    global_code: Series[str] = _code("Global Code", "3", "M49 code of the world (001).")
+    global_name: Series[str] = pa.Field(alias="Global Name", description="World.")
+    region_code: Series[str] = _code("Region Code", "3", "M49 code of the region.", nullable=True)
+    region_name: Series[str] = pa.Field(alias="Region Name", nullable=True, description="UN region.")
+    subregion_code: Series[str] = _code("Sub-region Code", "3", "M49 code of the sub-region.", nullable=True)
+    subregion_name: Series[str] = pa.Field(
+        alias="Sub-region Name", nullable=True, description="UN sub-region."
+    )
+    intermediate_code: Series[str] = _code(
+        "Intermediate Region Code", "3", "M49 code of the intermediate region.", nullable=True
+    )
+    intermediate_name: Series[str] = pa.Field(
+        alias="Intermediate Region Name", nullable=True, description="UN intermediate region."
+    )
+    country: Series[str] = pa.Field(alias="Country or Area", unique=True, description="UN name of the area.")
+    m49: Series[str] = _code("M49 Code", "3", "M49 code of the area, zero-padded.", unique=True)
+    iso2: Series[str] = pa.Field(
+        alias="ISO-alpha2 Code", nullable=True, str_matches=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2."
+    )
+    iso3: Series[str] = pa.Field(
+        alias="ISO-alpha3 Code",
+        nullable=True,
+        unique=True,
+        str_matches=ISO3_PATTERN,
+        description="ISO alpha-3.",
+    )
+    ldc: Series[str] = pa.Field(alias="Least Developed Countries (LDC)", nullable=True, isin=["x"])
+    lldc: Series[str] = pa.Field(alias="Land Locked Developing Countries (LLDC)", nullable=True, isin=["x"])
+    sids: Series[str] = pa.Field(alias="Small Island Developing States (SIDS)", nullable=True, isin=["x"])
+
+    # a name is given exactly when its code is (the table's hierarchy)
+    @pa.dataframe_check(
+        error="Region Name, Sub-region Name and Intermediate Region Name given with their codes"
+    )
+    def names_with_codes(cls, df) -> Series[bool]:
+        pairs = [
+            ("Region Code", "Region Name"),
+            ("Sub-region Code", "Sub-region Name"),
+            ("Intermediate Region Code", "Intermediate Region Name"),
+        ]
+        ok = df["Global Code"].notna()
+        for code, name in pairs:
+            ok &= df[code].isna() == df[name].isna()
+        return ok
 
 
 class Countries(ProcessedModel):
@@ -22,15 +75,28 @@ class Countries(ProcessedModel):
         unique=True,
     )
     name: Series[str] = field(
-        "Short name: dataUNODC's `Country` (2025 release, else 2023), else the UNTC participant name, "
-        "else the World Bank name (see `source_id`)."
+        "Short name in the UN style: dataUNODC's `Country` (2025 release, else 2023), else the UNTC "
+        "participant name, else the UNSD M49 name, else the World Bank name (see `source_id`)."
     )
     m49: Series["Int64"] = field(
-        "UN M49 numeric code. Always missing: no raw source of tipstats gives M49 codes (Kelley's "
-        "`uncountrycode` is a different code list, e.g. 130 for the United States).",
+        "UN M49 numeric code (UNSD M49 overview table, by ISO alpha-3); missing for the codes M49 does not "
+        "list (see the caveats). Kelley's `uncountrycode` is a different code list and is not used.",
         nullable=True,
         ge=1,
         le=999,
+    )
+    un_region: Series[str] = field(
+        "UN geoscheme region (UNSD M49 `Region Name`); missing where M49 lists no code or no region.",
+        nullable=True,
+    )
+    un_subregion: Series[str] = field(
+        "UN geoscheme sub-region (UNSD M49 `Sub-region Name`); missing where M49 lists no code or none.",
+        nullable=True,
+    )
+    un_intermediate_region: Series[str] = field(
+        "UN geoscheme intermediate region (UNSD M49 `Intermediate Region Name`), where M49 has one (e.g. "
+        "the regions of Sub-Saharan Africa and of Latin America and the Caribbean); else missing.",
+        nullable=True,
     )
     unodc_region: Series[str] = field(
         "UNODC region (dataUNODC `Region`; 2025 release, else 2023). Missing where dataUNODC has no rows "
@@ -47,7 +113,7 @@ class Countries(ProcessedModel):
     )
 
     class Config:
-        title = "Countries and areas (ISO3 codes, names, UNODC regions)"
+        title = "Countries and areas (ISO3 and M49 codes, names, UNODC and UN regions)"
         description = (
             "Every country or area code used by a tipstats dataset: the codes of dataUNODC (both releases), "
             "every World Bank economy (the World Bank's regional, income and other aggregates are left out), "
@@ -58,8 +124,11 @@ class Countries(ProcessedModel):
             "key": ["iso3"],
             "as_of": "2025-04-14",
             "caveats": [
-                "`m49` is always missing: none of the raw sources gives UN M49 codes. Kelley's `uncountrycode` "
-                "is not M49 (the United States is 130 there) and is not used.",
+                "`m49` and the UN regions come from the UNSD M49 table (early 2023), joined by ISO alpha-3. "
+                "Missing for CHI (Channel Islands) and XKX (Kosovo), which M49 does not list; Kelley's "
+                "`uncountrycode` is not M49 and is not used.",
+                "UNODC regions and the UN geoscheme are different groupings (UNODC's Americas split into "
+                "North America and Latin America and the Caribbean, for example); both are given, named apart.",
                 "Countries and areas, not only States: territories listed by the World Bank or dataUNODC "
                 "(e.g. Aruba, Bermuda, Hong Kong SAR) have rows, so that the population data join; "
                 "`country_names.entity_type` tells States from territories.",
@@ -74,8 +143,11 @@ class Countries(ProcessedModel):
                 "The two dataUNODC releases agree on every code's region and subregion; the only name change "
                 "is Netherlands (2023) -> Netherlands (Kingdom of the) (2025). PRK (Democratic People's "
                 "Republic of Korea) is only in the 2023 release.",
-                "Codes that dataUNODC lacks have no UNODC region: territories, Kosovo, and three States "
-                "(Eritrea, Sao Tome and Principe, State of Palestine; their names come from the UNTC table).",
+                "No UNODC region or subregion for the 21 codes dataUNODC has no rows for (their UN regions are "
+                "given): ASM, BMU, CHI, CYM, ERI, FRO, GIB, GRL, GUM, IMN, MAF, MNP, NCL, PSE, SOM, STP, SXM, "
+                "TCA, VGB, VIR, XKX. Eritrea, Sao Tome and Principe and the State of Palestine take their "
+                "names from the UNTC table; the other territories and Somalia theirs from UNSD M49, Kosovo "
+                "and the Channel Islands from the World Bank.",
             ],
         }
 

@@ -12,9 +12,12 @@ from tipstats.schemas.base import (
     ISO3_PATTERN,
     ProcessedModel,
     RawModel,
+    country_name_field,
     field,
     raw_period_field,
     raw_year_field,
+    unodc_region_field,
+    unodc_subregion_field,
 )
 
 # -- vocabularies (facts about the coding, written once) ----------------------------------------
@@ -368,6 +371,9 @@ class LegislationPanel(ProcessedModel):
     """Kelley's criminalisation level per country and year, 1967-2014."""
 
     iso3: Series[str] = field("ISO 3166-1 alpha-3 code; present in `countries`.", str_matches=ISO3_PATTERN)
+    country_name: Series[str] = country_name_field()
+    unodc_region: Series[str] = unodc_region_field()
+    unodc_subregion: Series[str] = unodc_subregion_field()
     year: Series[int] = field("Calendar year.", unit="year", ge=KELLEY_FIRST_YEAR, le=KELLEY_LAST_YEAR)
     level: Series["Int64"] = field(
         "Kelley `crimlevel`: 0 no criminalisation, 1 partial, 2 full (all forms, significant penalties); "

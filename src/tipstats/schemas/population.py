@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from tipstats.schemas.base import ISO3_PATTERN, ProcessedModel, RawModel, field, raw_year_field
+from tipstats.schemas.base import (
+    ISO3_PATTERN,
+    ProcessedModel,
+    RawModel,
+    country_name_field,
+    field,
+    raw_year_field,
+    unodc_region_field,
+    unodc_subregion_field,
+)
 
 # The World Bank series run from 1960; the snapshot of 2026-03-06 ends in 2024
 # (data/raw/population/README.md, section File).
@@ -37,6 +46,9 @@ class Population(ProcessedModel):
     """Total population per country and year (World Bank aggregates removed)."""
 
     iso3: Series[str] = field("ISO 3166-1 alpha-3 code; present in `countries`.", str_matches=ISO3_PATTERN)
+    country_name: Series[str] = country_name_field()
+    unodc_region: Series[str] = unodc_region_field()
+    unodc_subregion: Series[str] = unodc_subregion_field()
     year: Series[int] = field("Calendar year (mid-year estimate).", unit="year", ge=FIRST_YEAR, le=LAST_YEAR)
     population: Series[int] = field("Total population, mid-year estimate.", unit="persons", gt=0)
     source_id: Series[str] = field("Source of the row; key into `sources`.", isin=["wb_population"])

@@ -64,6 +64,11 @@ class Sources(ProcessedModel):
         nullable=True,
     )
     readme: Series[str] = field("README of the source's folder, in the repository.", nullable=True)
+    delimiter: Series[str] = field(
+        "Cell separator of the raw file as received (',' or ';'); missing for a file that is not a CSV.",
+        nullable=True,
+        isin=[",", ";"],
+    )
 
     class Config:
         title = "Sources registry"
@@ -106,6 +111,7 @@ class RawSourcesRegistry(pa.DataFrameModel):
     code_column: Series[str] = pa.Field(nullable=True)
     received_as: Series[str] = pa.Field(nullable=True)
     readme: Series[str] = pa.Field(nullable=True)
+    delimiter: Series[str] = pa.Field(nullable=True, isin=[",", ";"])
 
     class Config:
         strict = True
