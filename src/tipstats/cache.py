@@ -1,0 +1,100 @@
+"""Results that take seconds to compute, kept until what they are computed from changes.
+
+The claims audit and the convictions analysis fit count models (statsmodels), which costs a few
+seconds; the notebooks, the tables and ``tipstats claims`` all want the same result of the same
+data. :func:`cached_frame` computes a table once and gives the stored copy back while its *key*
+is unchanged. The key is a hash of everything the result can depend on:
+
+- the processed folder's ``datapackage.json`` (it holds every dataset's SHA-256);
+- every file of the reviewed reference folder (the claims registry, the non-claims list, ...);
+- the size and modification time of every raw file (the audit reads the report text and a few
+  raw files directly);
+- the source of the ``tipstats`` package itself and its version.
+
+Where: ``$TIPSTATS_CACHE_DIR`` if set (``off`` turns the cache off), else ``.make/cache`` in a
+source checkout, else ``~/.cache/tipstats`` (``$XDG_CACHE_HOME``). A cache that cannot be read or
+written is skipped silently: the result is then computed, never wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from tipstats.paths import PACKAGE_DIR, RAW_DIR, REFERENCE_DIR, REPO_DIR, processed_dir
+
+OFF = "off"
+
+
+def cache_dir() -> Path | None:
+    """The folder results are kept in, or None when the cache is off."""
+    override = os.environ.get("TIPSTATS_CACHE_DIR")
+    if override:
+        return None if override == OFF else Path(override)
+    if (REPO_DIR / "pyproject.toml").is_file() and (REPO_DIR / "src" / "tipstats").is_dir():
+        return REPO_DIR / ".make" / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "tipstats"
+
+
+def _files(folder: Path, pattern: str = "*") -> list[Path]:
+    return sorted(p for p in Path(folder).rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+
+
+def inputs_key() -> str:
+    """A hash of the data, the reference files, the raw files' sizes and dates, and the code."""
+    from tipstats import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    descriptor = processed_dir() / "datapackage.json"
+    digest.update(descriptor.read_bytes() if descriptor.is_file() else b"no descriptor")
+    for path in _files(REFERENCE_DIR):
+        digest.update(path.name.encode() + path.read_bytes())
+    for path in _files(RAW_DIR):
+        info = path.stat()
+        digest.update(f"{path.relative_to(RAW_DIR)}:{info.st_size}:{info.st_mtime_ns}".encode())
+    for path in _files(PACKAGE_DIR, "*.py"):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_frame(name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """``compute()``, or the copy kept from an earlier call with the same :func:`inputs_key`."""
+    folder = cache_dir()
+    if folder is None:
+        return compute()
+    try:
+        path = folder / f"{name}-{inputs_key()}.pickle"
+    except OSError:
+        return compute()
+    try:
+        with path.open("rb") as handle:
+            frame = pickle.load(handle)  # written by this module only (below), never received
+        if isinstance(frame, pd.DataFrame):
+            return frame.copy()
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+    frame = compute()
+    _store(folder, name, path, frame)
+    return frame.copy()
+
+
+def _store(folder: Path, name: str, path: Path, frame: pd.DataFrame) -> None:
+    """Keep ``frame`` at ``path`` (whole or not at all) and drop older copies of ``name``."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as handle:
+            pickle.dump(frame, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        for older in folder.glob(f"{name}-*.pickle"):
+            if older != path:
+                older.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)

@@ -1,0 +1,83 @@
+"""The results cache: computed once per set of inputs, recomputed when any input changes, never wrong."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from tipstats import cache
+from tipstats.paths import REFERENCE_DIR
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> pd.DataFrame:
+        self.calls += 1
+        return pd.DataFrame({"run": [self.calls]})
+
+
+@pytest.fixture
+def cache_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TIPSTATS_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_a_result_is_computed_once_while_its_inputs_stay_the_same(cache_folder):
+    compute = Counter()
+    first = cache.cached_frame("example", compute)
+    second = cache.cached_frame("example", compute)
+    assert compute.calls == 1 and first.equals(second)
+    second.loc[0, "run"] = 99  # a caller changing its copy does not change the kept one
+    assert cache.cached_frame("example", compute)["run"].tolist() == [1]
+    assert [p.name.split("-")[0] for p in cache_folder.iterdir()] == ["example"]
+
+
+def test_a_changed_reference_file_gives_a_new_key_and_a_new_result(cache_folder, tmp_path, monkeypatch):
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, reference)
+    monkeypatch.setattr(cache, "REFERENCE_DIR", reference)
+    compute = Counter()
+    cache.cached_frame("example", compute)
+    before = cache.inputs_key()
+    with (reference / "claims.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    assert cache.inputs_key() != before
+    assert cache.cached_frame("example", compute)["run"].tolist() == [2]
+    assert len(list(cache_folder.glob("example-*.pickle"))) == 1  # the stale copy is dropped
+
+
+def test_a_changed_dataset_descriptor_gives_a_new_key(tmp_path, monkeypatch):
+    from tipstats.paths import processed_dir
+
+    data = tmp_path / "processed"
+    shutil.copytree(processed_dir(), data)
+    monkeypatch.setenv("TIPSTATS_DATA_DIR", str(data))
+    before = cache.inputs_key()
+    descriptor = data / "datapackage.json"
+    descriptor.write_text(descriptor.read_text(encoding="utf-8").replace('"sha256"', '"sha256" ', 1))
+    assert cache.inputs_key() != before
+
+
+def test_off_unwritable_or_damaged_caches_compute_and_never_fail(tmp_path, monkeypatch):
+    compute = Counter()
+    monkeypatch.setenv("TIPSTATS_CACHE_DIR", cache.OFF)
+    cache.cached_frame("example", compute)
+    cache.cached_frame("example", compute)
+    assert compute.calls == 2
+
+    blocker = tmp_path / "a file, not a folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("TIPSTATS_CACHE_DIR", str(blocker / "cache"))
+    assert cache.cached_frame("example", compute)["run"].tolist() == [3]
+
+    folder = tmp_path / "damaged"
+    monkeypatch.setenv("TIPSTATS_CACHE_DIR", str(folder))
+    cache.cached_frame("example", compute)
+    for path in folder.glob("example-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert cache.cached_frame("example", compute)["run"].tolist() == [5]
