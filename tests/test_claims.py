@@ -132,10 +132,12 @@ def test_every_quote_lies_in_its_paragraph(registry, text):
 
 def test_quote_check_catches_a_changed_word_and_a_wrong_paragraph(registry, text):
     bad = registry.copy()
-    bad.loc[0, "quote"] = bad.loc[0, "quote"].replace("twentieth", "thirtieth")
-    bad.loc[1, "paragraph"] = "5"
+    first = int(bad.index[bad["claim_id"] == "p02_twentieth_anniversary"][0])
+    second = int(bad.index[bad["claim_id"] == "p04_period_start"][0])
+    bad.loc[first, "quote"] = bad.loc[first, "quote"].replace("twentieth", "thirtieth")
+    bad.loc[second, "paragraph"] = "5"
     failures = quote_failures(bad, text)
-    assert [(f.row, f.column) for f in failures] == [(2, "quote"), (3, "paragraph")]
+    assert [(f.row, f.column) for f in failures] == [(first + 2, "quote"), (second + 2, "paragraph")]
 
 
 def test_whitespace_is_normalised_on_both_sides():
@@ -989,8 +991,13 @@ def test_every_input_is_a_dataset_or_a_named_extra(registry):
     import tipstats
 
     every = {name for _, row in registry.iterrows() for name in inputs_of(Claim.from_row(row))}
-    extras = {"report_text", "convictions_verdicts", "protocol_adopted"}
+    from tipstats.claims_audit.rules.base import RAW_INPUTS
+    from tipstats.paths import RAW_DIR
+
+    extras = {"report_text", "convictions_verdicts", "protocol_adopted", *RAW_INPUTS}
     assert every - extras <= set(tipstats.list_datasets())
+    # a raw input is a file the sources registry knows
+    assert all((RAW_DIR / path).is_file() for path in RAW_INPUTS.values())
 
 
 def test_claims_runs_on_given_inputs_and_loads_each_input_once(registry, monkeypatch):
