@@ -174,3 +174,94 @@ def test_vague_quantifiers_name_what_would_decide_them(claim, text):
     verdict = check(most, {})
     assert verdict.status == "not reproducible" and "48 States" in verdict.explanation
     assert verdict.strength == "none"
+
+
+# -- verdict standards ------------------------------------------------------------------------------------
+
+
+def _events(day: str, basis: str, source: str = "tip_evidence") -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"iso3": "COM", "participant": "Comoros", "treaty": "tip_protocol", "action_date": day, "action_type": "",
+          "date_basis": basis, "action_date_earliest": day, "action_date_latest": day, "source_id": source,
+          "source_url": "https://inview.nl/x"}]
+    )  # fmt: skip
+
+
+EVIDENCE = pd.DataFrame(
+    [
+        {"participant": "Comoros", "evidence_kind": "entry_into_force_date", "value_as_given_in_source": "23-07-2020",
+         "date_as_given_iso": "2020-07-23", "implied_deposit_date_derived": "2020-06-23",
+         "source_url": "https://inview.nl/x"},
+        {"participant": "Comoros", "evidence_kind": "news", "value_as_given_in_source": "the 179th State Party",
+         "date_as_given_iso": "2020-07-23", "implied_deposit_date_derived": None,
+         "source_url": "https://www.unodc.org/easternafrica/x"},
+        {"participant": "Comoros", "evidence_kind": "speech", "value_as_given_in_source": "le 17 juin 2020",
+         "date_as_given_iso": "2020-06-17", "implied_deposit_date_derived": None,
+         "source_url": "https://www.africa-press.net/x"},
+    ]
+)  # fmt: skip
+
+
+def test_a_conflict_is_shown_with_every_value_and_source_and_a_derived_day_says_so(claim):
+    comoros = claim("p05_accession_comoros")
+    verdict = check(comoros, {"treaty_events": _events("2020-06-23", "derived_entry_into_force_30_day_rule"),
+                              "treaty_evidence": EVIDENCE})  # fmt: skip
+    assert verdict.status == "consistent" and verdict.strength == "curation label"
+    for words in ("179th State Party", "le 17 juin 2020", "derived (entry into force - 30 days)", "www.unodc.org",
+                  "africa-press", "rests only on a curation label"):  # fmt: skip
+        assert words in verdict.explanation, words
+    # the same day stated by the depositary's table: official, no longer 'derived'
+    stated = check(comoros, {"treaty_events": _events("2020-06-23", "stated", "untc_tip_2018"),
+                             "treaty_evidence": EVIDENCE.iloc[0:0]})  # fmt: skip
+    assert stated.status == "reproduced" and stated.strength == "official count"
+    assert "derived" not in stated.explanation
+    # another day: differs, and the evidence rows are still listed
+    other = check(comoros, {"treaty_events": _events("2020-06-17", "stated"), "treaty_evidence": EVIDENCE})
+    assert other.status == "differs" and "179th" in other.explanation
+
+
+def _legislation(flags: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"iso3": "ZWE", "country": "Zimbabwe", "yardstick": "us_tip_report_law", "year": 2014, "month": 6,
+          "flags": flags, "assessment_in_source": "NOT in line: a crime of transportation", "source_id": "x"},
+         {"iso3": "BRB", "country": "Barbados", "yardstick": "us_tip_report_law", "year": 2016, "month": 6,
+          "flags": "", "assessment_in_source": "generally in line", "source_id": "x"}]
+    )  # fmt: skip
+
+
+def test_rows_not_in_line_with_the_protocol_are_left_out_with_a_warning(claim):
+    import tipstats
+
+    counts = tipstats.load("legislation_counts")
+    c = claim("p06_countries_with_legislation")
+    flagged = check(
+        c,
+        {"legislation_counts": counts, "legislation": _legislation("partial_or_not_in_line_by_us_yardstick")},
+    )
+    assert (
+        "1 countries with a law" in flagged.explanation
+        and "warning, another yardstick" in flagged.explanation
+    )
+    assert "Zimbabwe (NOT in line" in flagged.explanation
+    plain = check(c, {"legislation_counts": counts, "legislation": _legislation("")})
+    assert "2 countries with a law" in plain.explanation and "warning" not in plain.explanation
+
+
+def test_the_audit_carries_quote_label_strength_and_source_dates():
+    import tipstats
+    from tipstats.claims_audit import COLUMNS, strength_counts, weak_consistent
+    from tipstats.claims_audit.rules.base import STRENGTHS
+
+    table = tipstats.audit()
+    assert {"quote", "label", "strength", "source_dates"} <= set(COLUMNS) == set(table.columns)
+    registry = load_registry()
+    assert list(table["quote"]) == list(registry["quote"])
+    assert set(table["strength"]) <= set(STRENGTHS)
+    assert (table.loc[table["status"] == "internal", "strength"] == "report itself").all()
+    counts = strength_counts(table)
+    assert int(counts.to_numpy().sum()) == len(table)
+    weak = weak_consistent(table)
+    assert set(weak["claim_id"]) >= {"p05_accession_comoros"}
+    assert weak["explanation"].str.contains("rests only on").all()
+    row = table.set_index("claim_id").loc["p75_projects_90"]
+    assert row["source_dates"] == "2021-03-08" and row["label"].startswith("¶75: ")

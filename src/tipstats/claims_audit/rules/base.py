@@ -48,7 +48,11 @@ _SECONDARY_MARKS = (
     "inview.nl", "overheid.nl", "iawj", "federalnewswire", "nepalnewsgazette", "khabarhub",
 )  # fmt: skip
 _CURATION_MARKS = ("derived", "inferred", "curat", "implied")
-_OFFICIAL_MARKS = ("untc status", "count of rows", "untc table", "treaties.un.org", "untc_", "dataunodc")
+# tipstats' own computation from dataUNODC's country data (the convictions analysis) counts as the producer's data.
+_OFFICIAL_MARKS = (
+    "untc status", "count of rows", "untc table", "treaties.un.org", "untc_", "dataunodc",
+    "tipstats.analysis.convictions",
+)  # fmt: skip
 _PRIMARY_MARKS = (
     "unodc",
     "un news",
@@ -169,9 +173,12 @@ class RuleKind:
 
 #: Raw files a rule may read as they were received (text columns), by input name: what a source says
 #: in words that no processed dataset keeps (the address of a page, every conflicting row of an evidence file).
-RAW_INPUTS = {
-    "glotip_text_figures": "glotip/glotip_text_figures.csv",
-    "treaty_evidence": "treaty/tip_protocol_post2017_evidence.csv",
+RAW_INPUTS: dict[str, tuple[str, ...]] = {
+    "glotip_text_figures": ("glotip/glotip_text_figures.csv",),
+    "treaty_evidence": (
+        "treaty/tip_protocol_post2017_evidence.csv",
+        "treaty/tip_protocol_post2017_evidence_five_states.csv",
+    ),
 }
 
 #: Every rule kind by name (filled by the subject modules of :mod:`tipstats.claims_audit.rules`).
@@ -224,12 +231,17 @@ def default_input(name: str):
         from tipstats.facts import TIP_PROTOCOL_ADOPTED
 
         return TIP_PROTOCOL_ADOPTED
+    if name == "report_as_of":
+        from tipstats.claims_audit.registry import report_text
+        from tipstats.claims_audit.rules.report import reporting_period
+
+        return reporting_period(report_text())[1]
     if name in RAW_INPUTS:
         from tipstats.io import read_raw_csv
         from tipstats.paths import RAW_DIR
 
-        path = RAW_DIR / RAW_INPUTS[name]
-        return read_raw_csv(path, str(path))
+        frames = [read_raw_csv(RAW_DIR / path, str(RAW_DIR / path)) for path in RAW_INPUTS[name]]
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     import tipstats
 
     return tipstats.load(name)
