@@ -1063,7 +1063,7 @@ def test_status_counts():
     }
 
 
-@pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
+@pytest.mark.parametrize("fmt", ["table", "text", "csv", "json", "markdown"])
 def test_formats(fmt, capsys):
     assert run_claims(fmt, False, None, table=TABLE) == 0
     out = capsys.readouterr().out
@@ -1075,6 +1075,9 @@ def test_formats(fmt, capsys):
         rows = [line for line in out.splitlines() if line.startswith("| p0")]
         assert len(rows) == 3 and "pipes \\| bars" in rows[1]
         assert "| differs | 1 |" in out
+    elif fmt == "text":
+        assert all(f"\u201c{quote}\u201d" in out for quote in TABLE["quote"])
+        assert "Strength of evidence:" in out
     else:
         assert all(claim_id in out for claim_id in TABLE["claim_id"])
         assert "differs: 1" in out
@@ -1207,5 +1210,5 @@ def test_cli_on_the_real_audit(audit, tmp_path):
     out = tmp_path / "claims.md"
     assert main(["claims", "--strict", "--format", "markdown", "--output", str(out)]) == 1
     text = out.read_text()
-    assert text.count("\n| p") == len(load_registry())
+    assert len(re.findall(r"\n\| p\d", text)) == len(load_registry())
     assert "| p75_call4_year | 75 |" in text

@@ -141,7 +141,11 @@ def party_count(
     else:
         status = "differs"
         explanation = f"the last independent count before {day(ref)} is {value} ({last['date']}), not {reported}{later}; {rows_text}"
-    return Verdict(status, computed, evidence, explanation, value)
+    strength = strongest(strength_of(text(r["kind"])) for _, r in run.iterrows())
+    if status == "consistent":
+        explanation += weak_support(strength)
+    dates = "; ".join(str(d) for d in run["date"]) + (f"; {nxt['date']}" if nxt is not None else "")
+    return Verdict(status, computed, evidence, explanation, value, strength, dates)
 
 
 def row_strength(row) -> str:
