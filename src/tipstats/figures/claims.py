@@ -15,6 +15,9 @@ from matplotlib.figure import Figure
 from tipstats.figures import style as S
 from tipstats.report import REPORT_SOURCE_ID
 
+#: The notebook that shows the figure of this module (it is not in the registry of report figures).
+NOTEBOOK = "00-claims-audit"
+
 #: One colour per status (and grey for a failed computation), in the order the bars stack.
 STATUS_COLOURS = {
     "reproduced": S.TEAL,
