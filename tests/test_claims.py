@@ -132,10 +132,12 @@ def test_every_quote_lies_in_its_paragraph(registry, text):
 
 def test_quote_check_catches_a_changed_word_and_a_wrong_paragraph(registry, text):
     bad = registry.copy()
-    bad.loc[0, "quote"] = bad.loc[0, "quote"].replace("twentieth", "thirtieth")
-    bad.loc[1, "paragraph"] = "5"
+    first = int(bad.index[bad["claim_id"] == "p02_twentieth_anniversary"][0])
+    second = int(bad.index[bad["claim_id"] == "p04_period_start"][0])
+    bad.loc[first, "quote"] = bad.loc[first, "quote"].replace("twentieth", "thirtieth")
+    bad.loc[second, "paragraph"] = "5"
     failures = quote_failures(bad, text)
-    assert [(f.row, f.column) for f in failures] == [(2, "quote"), (3, "paragraph")]
+    assert [(f.row, f.column) for f in failures] == [(first + 2, "quote"), (second + 2, "paragraph")]
 
 
 def test_whitespace_is_normalised_on_both_sides():
@@ -822,17 +824,35 @@ def _fund(*rows) -> pd.DataFrame:
         ("p75_ngos_268", [_tf("call4_applicant_ngos", 268, "NGOs", "2020")], "consistent"),
         ("p75_ngos_268", [_tf("call4_applicant_ngos", 268, "NGOs", "2019")], "not reproducible"),
         ("p75_countries_64", [_tf("call4_applicant_countries", 64, "countries", "2020")], "consistent"),
+        # same-quantity rule: one window of a later call is context, never compared
         (
             "p75_proposals_500",
             [_tf("call5_applications_received", 400, "applications", "2021-11-09")],
-            "differs",
+            "not reproducible",
         ),
         (
             "p75_proposals_500",
-            [_tf("call5_applications_received", 520, "applications", "2021-11-09")],
+            [_tf("call5_applications_received", 520, "applications", "2021-06-30")],
+            "not reproducible",
+        ),
+        (
+            "p75_proposals_500",
+            [_tf("proposals_received_2021_h1", 520, "proposals", "2021-06-30")],
             "consistent",
         ),
-        ("p75_countries_88", [_tf("call5_applicant_countries", 60, "countries", "2021-11-09")], "differs"),
+        ("p75_proposals_500", [_tf("proposals_received_2021_h1", 400, "proposals", "2021-06-30")], "differs"),
+        # evidence dated after the report neither confirms nor refutes it
+        (
+            "p75_proposals_500",
+            [_tf("proposals_received_2021_h1", 400, "proposals", "2021-11-09")],
+            "not reproducible",
+        ),
+        (
+            "p75_countries_88",
+            [_tf("call5_applicant_countries", 60, "countries", "2021-11-09")],
+            "not reproducible",
+        ),
+        ("p75_countries_88", [_tf("proposal_countries_2021_h1", 60, "countries", "2021-07")], "differs"),
         (
             "p75_contributions_2020",
             [_tf("contributions_received_in_year", 0.5, "USD million", "2019", "close to")],
@@ -852,13 +872,10 @@ def _fund(*rows) -> pd.DataFrame:
         (
             "p76_three_calls_per_year",
             [_tf("call4_grant_windows_operated", 3, "grant windows", "2020")],
-            "consistent",
+            "not reproducible",
         ),
-        (
-            "p76_three_calls_per_year",
-            [_tf("call4_grant_windows_operated", 4, "grant windows", "2020")],
-            "differs",
-        ),
+        ("p76_three_calls_per_year", [_tf("calls_permitted_per_year", 3, "calls", "2020")], "consistent"),
+        ("p76_three_calls_per_year", [_tf("calls_permitted_per_year", 4, "calls", "2020")], "differs"),
         (
             "p77_cumulative_7_9m",
             [_tf("cumulative_contributions_since_inception", 7, "USD million", "2020-04-09")],
@@ -913,10 +930,16 @@ def test_p75_five_calls(claim):
     calls = [_tf("call1_ngos_awarded", 11, "NGOs", "2011-2014"), _tf("call2_ngos_awarded", 23, "NGOs", "2014 (launch) - 2017"),
              _tf("call3_grant_size_min", 20000, "USD", "2018", "minimum"), _tf("call4_projects_awarded", 32, "projects", "2020"),
              _tf("call5_projects_awarded", 10, "projects", "2021-11-09"), _tf("call6_sgp2_projects_awarded", 5, "projects", "2022-11-22")]  # fmt: skip
+    # the fifth call appears only in a page of November 2021, after the report (dates, not years, compared)
     verdict = rule_verdict(c, trust_fund=_fund(*calls))
+    assert verdict.status == "not reproducible" and verdict.computed_value == 4
+    assert "call 5 first appears 2021-11-09" in verdict.explanation
+    # a source dated before the report's period end documents it: five calls
+    dated = [*calls[:4], _tf("call5_projects_awarded", 10, "projects", "2021-06-30"), calls[5]]
+    verdict = rule_verdict(c, trust_fund=_fund(*dated))
     assert verdict.status == "consistent" and verdict.computed_value == 5
     assert (
-        rule_verdict(c, trust_fund=_fund(*calls[:1], *calls[2:])).status == "differs"
+        rule_verdict(c, trust_fund=_fund(*dated[:1], *dated[2:])).status == "differs"
     )  # call 2 unaccounted for
 
 
@@ -989,8 +1012,13 @@ def test_every_input_is_a_dataset_or_a_named_extra(registry):
     import tipstats
 
     every = {name for _, row in registry.iterrows() for name in inputs_of(Claim.from_row(row))}
-    extras = {"report_text", "convictions_verdicts", "protocol_adopted"}
+    from tipstats.claims_audit.rules.base import RAW_INPUTS
+    from tipstats.paths import RAW_DIR
+
+    extras = {"report_text", "report_as_of", "convictions_verdicts", "protocol_adopted", *RAW_INPUTS}
     assert every - extras <= set(tipstats.list_datasets())
+    # a raw input is a file the sources registry knows
+    assert all((RAW_DIR / path).is_file() for paths in RAW_INPUTS.values() for path in paths)
 
 
 def test_claims_runs_on_given_inputs_and_loads_each_input_once(registry, monkeypatch):
@@ -1012,22 +1040,15 @@ def test_claims_runs_on_given_inputs_and_loads_each_input_once(registry, monkeyp
 
 TABLE = pd.DataFrame(
     [
-        ["p01_a", "1", "things", "3 things", "3", "reproduced", "dataset x", "same", "00-claims-audit"],
-        [
-            "p02_b",
-            "2",
-            "pipes | bars",
-            "about 5 bars",
-            "7",
-            "differs",
-            "dataset y",
-            "7, not 5",
-            "05-trust-fund",
-        ],
-        ["p03_c", "3", "dates", "2020", "2020", "internal", "quote", "2000 + 20", "00-claims-audit"],
+        ["p01_a", "1", "¶1: things", "three things were counted", "things", "3 things", "3", "reproduced",
+         "official count", "2020-01-01", "dataset x", "same", "00-claims-audit"],
+        ["p02_b", "2", "¶2: pipes | bars", "about five bars", "pipes | bars", "about 5 bars", "7", "differs",
+         "secondary page", "2021", "dataset y", "7, not 5", "05-trust-fund"],
+        ["p03_c", "3", "¶3: dates", "the year 2020 marked", "dates", "2020", "2020", "internal", "report itself", "",
+         "quote", "2000 + 20", "00-claims-audit"],
     ],
     columns=COLUMNS,
-)
+)  # fmt: skip
 
 
 def test_status_counts():
@@ -1042,18 +1063,21 @@ def test_status_counts():
     }
 
 
-@pytest.mark.parametrize("fmt", ["table", "csv", "json", "markdown"])
+@pytest.mark.parametrize("fmt", ["table", "text", "csv", "json", "markdown"])
 def test_formats(fmt, capsys):
     assert run_claims(fmt, False, None, table=TABLE) == 0
     out = capsys.readouterr().out
     if fmt == "csv":
-        pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(out), dtype=str), TABLE)
+        pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False), TABLE)
     elif fmt == "json":
         assert json.loads(out) == TABLE.to_dict(orient="records")
     elif fmt == "markdown":
         rows = [line for line in out.splitlines() if line.startswith("| p0")]
         assert len(rows) == 3 and "pipes \\| bars" in rows[1]
         assert "| differs | 1 |" in out
+    elif fmt == "text":
+        assert all(f"\u201c{quote}\u201d" in out for quote in TABLE["quote"])
+        assert "Strength of evidence:" in out
     else:
         assert all(claim_id in out for claim_id in TABLE["claim_id"])
         assert "differs: 1" in out
@@ -1186,5 +1210,5 @@ def test_cli_on_the_real_audit(audit, tmp_path):
     out = tmp_path / "claims.md"
     assert main(["claims", "--strict", "--format", "markdown", "--output", str(out)]) == 1
     text = out.read_text()
-    assert text.count("\n| p") == len(load_registry())
+    assert len(re.findall(r"\n\| p\d", text)) == len(load_registry())
     assert "| p75_call4_year | 75 |" in text

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from tipstats.claims_audit.rules.base import RAW_INPUTS
 from tipstats.paths import REPO_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
@@ -43,6 +44,8 @@ def test_wheel_contains_processed_data_and_metadata(wheel):
         "tipstats/_data/processed/codebook.md",
         "tipstats/_data/reference/claims.csv",
         "tipstats/_data/raw/report/A-76-120.txt",
+        "tipstats/_data/reference/non_claims.csv",
+        *(f"tipstats/_data/raw/{path}" for paths in RAW_INPUTS.values() for path in paths),
         "tipstats/figures/tip.mplstyle",
         "tipstats/py.typed",
     ):

@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("name")
     claims = sub.add_parser("claims", help="the claims audit of report A/76/120")
     claims.add_argument(
-        "--format", choices=["table", "csv", "json", "markdown"], default="table"
+        "--format", choices=["table", "text", "csv", "json", "markdown"], default="table"
     )  # render.FORMATS
     claims.add_argument("--strict", action="store_true", help="also exit 1 when any claim differs")
     claims.add_argument("--output", type=Path, help="write to this file instead of standard output")

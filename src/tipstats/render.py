@@ -10,10 +10,13 @@ import json
 
 import pandas as pd
 
-from tipstats.claims_audit import COLUMNS, status_counts
+from tipstats.claims_audit import COLUMNS, status_counts, strength_counts, weak_consistent
 from tipstats.claims_audit.rules import FAILED
+from tipstats.claims_audit.rules.base import STRENGTH_LEGEND
 
-FORMATS = ("table", "csv", "json", "markdown")
+FORMATS = ("table", "text", "csv", "json", "markdown")
+#: The columns of the Markdown table (``quantity`` is in ``label``).
+MARKDOWN_COLUMNS = [c for c in COLUMNS if c != "quantity"]
 LEGEND = {
     "reproduced": "tipstats' own computation from data rows gives the reported value",
     "consistent": "another source (a UNODC statement, an official count) gives the same value",
@@ -28,37 +31,114 @@ def _cell(value: str) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def summary_text(table: pd.DataFrame) -> str:
+    """The audit in one paragraph, computed from the table (the README's summary is this text)."""
+    counts = status_counts(table)
+    weak = weak_consistent(table)
+    differs = table[table["status"] == "differs"]
+    examples = "; ".join(f"{r.label} ({r.claim_id})" for r in differs.itertuples())
+    parts = [
+        f"Of {len(table)} quantitative statements: {counts['reproduced']} reproduced from the data rows, "
+        f"{counts['consistent']} consistent with an independent source ({len(weak)} of them resting only on a "
+        f"secondary page or a curation label), {counts['internal']} checkable only against the report itself "
+        f"(and they hold), {counts['differs']} differ from other sources"
+        + (f" ({examples})" if examples else "")
+        + f", and {counts['not reproducible']} cannot be reproduced from public data, each with the data it "
+        "would need named"
+    ]
+    if counts[FAILED]:
+        parts.append(f"; {counts[FAILED]} computation(s) failed")
+    return "".join(parts) + "."
+
+
 def to_markdown(table: pd.DataFrame) -> str:
-    """The table as Markdown: counts by status, the legend, then one row per claim."""
+    """The table as Markdown: counts by status and strength, the legends, then one row per claim with its quote."""
     counts = status_counts(table)
     lines = [
         "# Claims audit of report A/76/120",
         "",
-        f"{len(table)} quantitative statements of the report, each checked against the tipstats datasets "
-        "(`tipstats claims`; registry `data/reference/claims.csv`; rules `tipstats.claims_audit.rules`).",
+        f"{len(table)} quantitative statements of the report, each with the report's own words, checked against "
+        "the tipstats datasets (`tipstats claims`; registry `data/reference/claims.csv`; rules "
+        "`tipstats.claims_audit.rules`).",
+        "",
+        summary_text(table),
+        "",
+        "## Statuses",
         "",
         "| status | claims | meaning |",
         "|---|---:|---|",
     ]
     lines += [f"| {s} | {n} | {LEGEND[s]} |" for s, n in counts.items() if n or s != FAILED]
+    by_strength = strength_counts(table)
+    by_strength = by_strength.loc[[s for s in by_strength.index if s != FAILED or by_strength.loc[s].sum()]]
+    lines += [
+        "",
+        "## Strength of the evidence",
+        "",
+        "| strength | meaning |",
+        "|---|---|",
+    ]
+    lines += [f"| {s} | {m} |" for s, m in STRENGTH_LEGEND.items()]
+    lines += ["", "| status | " + " | ".join(by_strength.columns) + " | all |"]
+    lines += ["|---|" + "---:|" * (len(by_strength.columns) + 1)]
+    lines += [
+        f"| {status} | " + " | ".join(str(v) for v in row) + f" | {sum(row)} |"
+        for status, row in zip(by_strength.index, by_strength.to_numpy().tolist(), strict=True)
+    ]
+    weak = weak_consistent(table)
+    if len(weak):
+        lines += [
+            "",
+            f"'Consistent' resting only on a secondary page or a curation label: {', '.join(weak['claim_id'])}.",
+        ]
     lines += [
         "",
         "Tolerance: a reported number stands for the values that round to it at the precision the report "
         "writes it (178 means 177.5-178.5; 'about 600' means 550-650); 'more than N' is checked as such. "
-        "See the docstring of `tipstats.claims_audit.rules`.",
+        "Evidence about another quantity is shown as context, never compared; a source dated after the report "
+        "neither confirms nor refutes it. See the docstring of `tipstats.claims_audit.rules`.",
         "",
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "|".join("---" for _ in COLUMNS) + "|",
+        "## Every claim",
+        "",
+        "| " + " | ".join(MARKDOWN_COLUMNS) + " |",
+        "|" + "|".join("---" for _ in MARKDOWN_COLUMNS) + "|",
     ]
     lines += [
-        "| " + " | ".join(_cell(v) for v in row) + " |" for row in table[COLUMNS].itertuples(index=False)
+        "| " + " | ".join(_cell(v) for v in row) + " |"
+        for row in table[MARKDOWN_COLUMNS].itertuples(index=False)
     ]
     return "\n".join(lines) + "\n"
 
 
+def to_text(table: pd.DataFrame, width: int = 100) -> str:
+    """One block per claim for reading in a terminal: label, the report's words, verdict, strength, why."""
+    import textwrap
+
+    blocks = []
+    for r in table.itertuples(index=False):
+        wrap = textwrap.TextWrapper(width=width, initial_indent="  ", subsequent_indent="  ")
+        blocks.append(
+            "\n".join(
+                [
+                    f"{r.claim_id}  {r.label}",
+                    wrap.fill(f"\u201c{r.quote}\u201d"),
+                    wrap.fill(f"reported {r.reported}; computed {r.computed}"),
+                    wrap.fill(
+                        f"{r.status.upper()} ({r.strength})"
+                        + (f"; sources dated {r.source_dates}" if r.source_dates else "")
+                    ),
+                    wrap.fill(r.explanation),
+                ]
+            )
+        )
+    legend = ["Statuses:"] + [f"  {s}: {m}" for s, m in LEGEND.items()]
+    legend += ["Strength of evidence:"] + [f"  {s}: {m}" for s, m in STRENGTH_LEGEND.items()]
+    return "\n\n".join(blocks) + "\n\n" + "\n".join(legend) + "\n\n" + summary_text(table) + "\n"
+
+
 def to_text_table(table: pd.DataFrame, width: int = 44) -> str:
     """A compact fixed-width table for the terminal (long cells cut), then counts by status."""
-    cols = ["claim_id", "status", "reported", "computed"]
+    cols = ["claim_id", "status", "strength", "reported", "computed"]
     cut = {c: table[c].map(lambda v: v if len(v) <= width else v[: width - 1] + "…") for c in cols}
     widths = {c: max(len(c), *(len(v) for v in cut[c])) if len(table) else len(c) for c in cols}
     lines = ["  ".join(c.ljust(widths[c]) for c in cols)]
@@ -75,6 +155,8 @@ def render(table: pd.DataFrame, fmt: str) -> str:
     """The table in one of :data:`FORMATS`."""
     if fmt == "table":
         return to_text_table(table)
+    if fmt == "text":
+        return to_text(table)
     if fmt == "csv":
         return table.to_csv(index=False, lineterminator="\n")
     if fmt == "json":
@@ -82,3 +164,30 @@ def render(table: pd.DataFrame, fmt: str) -> str:
     if fmt == "markdown":
         return to_markdown(table)
     raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
+SUMMARY_START = "<!-- claims-summary:"
+SUMMARY_END = "<!-- /claims-summary -->"
+
+
+def with_summary(readme: str, table: pd.DataFrame) -> str:
+    """``readme`` with the text between its claims-summary markers replaced by :func:`summary_text`."""
+    start = readme.index(SUMMARY_START)
+    body = readme.index("\n", start) + 1
+    end = readme.index(SUMMARY_END, body)
+    return readme[:body] + summary_text(table) + "\n" + readme[end:]
+
+
+def write_readme_summary(path=None, table: pd.DataFrame | None = None) -> bool:
+    """Rewrite the README's summary of the audit from the audit; True when the file changed."""
+    from pathlib import Path
+
+    from tipstats.claims_audit import audit
+    from tipstats.paths import REPO_DIR
+
+    path = Path(path) if path is not None else REPO_DIR / "README.md"
+    old = path.read_text(encoding="utf-8")
+    new = with_summary(old, audit() if table is None else table)
+    if new != old:
+        path.write_text(new, encoding="utf-8")
+    return new != old

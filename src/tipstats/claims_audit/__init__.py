@@ -7,10 +7,13 @@ rule kind and the kind's parameters; the kinds, the statuses and the tolerances 
 :mod:`tipstats.claims_audit.rules`. Rendering (terminal, Markdown, CSV, JSON) is
 :mod:`tipstats.render`'s.
 
-Columns of the result: ``claim_id``, ``paragraph``, ``quantity``, ``reported`` (the value with
-its comparator and unit, as text), ``computed`` (what the data give, as text), ``status``
+Columns of the result: ``claim_id``, ``paragraph``, ``label`` (a readable name: paragraph and what
+is counted or dated), ``quote`` (the report's verbatim words), ``quantity``, ``reported`` (the value
+with its comparator and unit, as text), ``computed`` (what the data give, as text), ``status``
 (reproduced, consistent, differs, not reproducible, internal; ``failed`` when the computation
-raised), ``evidence`` (datasets, rows, source_ids), ``explanation`` (one line generated from the
+raised), ``strength`` (the kind of the best evidence, see
+:data:`~tipstats.claims_audit.rules.base.STRENGTHS`), ``source_dates`` (the dates of the sources
+used), ``evidence`` (datasets, rows, source_ids), ``explanation`` (one line generated from the
 computed numbers) and ``see_also`` (the notebook that shows it).
 """
 
@@ -23,20 +26,42 @@ import pandas as pd
 
 from tipstats.claims_audit.registry import NOTEBOOKS, Claim, load_registry
 from tipstats.claims_audit.rules import FAILED, KINDS, STATUSES, Verdict, default_input
+from tipstats.claims_audit.rules.base import NO_EVIDENCE, REPORT_ITSELF, STRENGTHS, strength_of
 
 COLUMNS = [
     "claim_id",
     "paragraph",
+    "label",
+    "quote",
     "quantity",
     "reported",
     "computed",
     "status",
+    "strength",
+    "source_dates",
     "evidence",
     "explanation",
     "see_also",
 ]
 #: The columns of a notebook's closing table (``audit(notebook=...)``).
-READING_COLUMNS = ["claim_id", "paragraph", "reported", "computed", "status", "explanation"]
+READING_COLUMNS = ["claim_id", "label", "quote", "reported", "computed", "status", "strength", "explanation"]
+
+
+def label_of(claim: Claim) -> str:
+    """A readable name for a claim: ``¶75: projects selected since inception``."""
+    return f"¶{claim.paragraph}: {claim.quantity}"
+
+
+def strength_for(verdict: Verdict) -> str:
+    """The verdict's strength: its own, else ``report itself`` for an internal check, ``none`` when
+    nothing was found, else the class of its evidence text."""
+    if verdict.strength:
+        return verdict.strength
+    if verdict.status == "internal":
+        return REPORT_ITSELF
+    if verdict.status == "not reproducible" and verdict.computed in ("no data", "not found", "no result"):
+        return NO_EVIDENCE
+    return strength_of(verdict.evidence)
 
 
 class _Inputs:
@@ -85,6 +110,8 @@ def evaluate(claim: Claim, inputs: Mapping[str, Any] | None = None, *, _cache: _
     row = {
         "claim_id": claim.claim_id,
         "paragraph": claim.paragraph,
+        "label": label_of(claim),
+        "quote": claim.quote,
         "quantity": claim.quantity,
         "reported": claim.reported_text(),
         "see_also": claim.see_also,
@@ -93,11 +120,20 @@ def evaluate(claim: Claim, inputs: Mapping[str, Any] | None = None, *, _cache: _
         verdict = check(claim, inputs, _cache=_cache)
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}".replace("\n", " ")
-        row.update(computed="", status=FAILED, evidence="", explanation=f"computation failed: {message}")
+        row.update(
+            computed="",
+            status=FAILED,
+            strength=NO_EVIDENCE,
+            source_dates="",
+            evidence="",
+            explanation=f"computation failed: {message}",
+        )
         return {c: row[c] for c in COLUMNS}
     row.update(
         computed=verdict.computed,
         status=verdict.status,
+        strength=strength_for(verdict),
+        source_dates=verdict.source_dates,
         evidence=verdict.evidence,
         explanation=verdict.explanation,
     )
@@ -138,4 +174,31 @@ def status_counts(table: pd.DataFrame) -> pd.Series:
     return pd.Series([int(counts.get(s, 0)) for s in order], index=order, name="claims")
 
 
-__all__ = ["COLUMNS", "READING_COLUMNS", "audit", "check", "evaluate", "inputs_of", "status_counts"]
+def strength_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Claims by status (rows, :func:`status_counts`' order) and strength of evidence (columns, strongest first)."""
+    order = [*STATUSES, FAILED]
+    counts = pd.crosstab(table["status"], table["strength"])
+    counts = counts.reindex(index=order, columns=list(STRENGTHS), fill_value=0).astype(int)
+    counts.index.name, counts.columns.name = "status", "strength"
+    return counts
+
+
+def weak_consistent(table: pd.DataFrame) -> pd.DataFrame:
+    """The 'consistent' verdicts that rest only on secondary pages or curation labels."""
+    from tipstats.claims_audit.rules.base import CURATION, SECONDARY
+
+    return table[(table["status"] == "consistent") & table["strength"].isin([SECONDARY, CURATION])]
+
+
+__all__ = [
+    "COLUMNS",
+    "READING_COLUMNS",
+    "audit",
+    "check",
+    "evaluate",
+    "inputs_of",
+    "label_of",
+    "status_counts",
+    "strength_counts",
+    "weak_consistent",
+]

@@ -35,7 +35,15 @@ COMPARATORS = (
     "higher than",  # a comparison between two groups; reported_value is empty
     "below",
     "up to",
+    # vague quantifiers: no number is stated (reported_value empty); what would decide them is named
+    "most",  # also "the majority of"
+    "many",  # also "numerous", "multiple"
+    "several",
+    "some",
+    "a few",
 )
+#: The comparators that state no number.
+VAGUE = ("most", "many", "several", "some", "a few")
 UNITS = (
     "parties",
     "States",
@@ -63,6 +71,15 @@ UNITS = (
     "USD",
     "USD million",
     "ordinal",
+    "jurisdictions",
+    "entities",
+    "submissions",
+    "meetings",
+    "sessions",
+    "operations",
+    "days",
+    "period",
+    "efforts",
 )
 NOTEBOOKS = (
     "00-claims-audit",
@@ -76,13 +93,43 @@ PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 # English number words, to read the report ("three States", "third opportunity", "nearly tripled").
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "twenty": 20, "thirty": 30,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "twentieth": 20, "thirtieth": 30,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
+    "eightieth": 80, "ninetieth": 90,
 }  # fmt: skip
 FOLDS = {"doubled": 2, "tripled": 3}
+
+
+def number_value(word: str) -> int | float:
+    """A number as the report writes it: digits, a number word, an ordinal, a compound, ``20th``.
+
+    >>> number_value("48"), number_value("3,500"), number_value("thirty-sixth"), number_value("Fourteenth")
+    (48, 3500, 36, 14)
+    >>> number_value("20th"), number_value("seventy-sixth"), number_value("two")
+    (20, 76, 2)
+    """
+    w = word.strip().lower()
+    if re.fullmatch(r"\d+(st|nd|rd|th)", w):
+        return int(w[:-2])
+    if re.fullmatch(r"[\d,]+(\.\d+)?", w):
+        number = float(w.replace(",", ""))
+        return int(number) if number.is_integer() else number
+    table = {**WORD_NUMBERS, **ORDINALS}
+    if w in table:
+        return table[w]
+    parts = w.split("-")
+    if len(parts) == 2 and parts[0] in WORD_NUMBERS and parts[1] in table and table[parts[1]] < 10:
+        return WORD_NUMBERS[parts[0]] + table[parts[1]]
+    raise ValueError(f"not a number: {word!r}")
+
+
 PARAGRAPH = r"^\d{1,2}(\([a-z]\))?(, footnote \d{1,2})?$"
 
 
@@ -146,9 +193,11 @@ class ClaimsRegistry(pa.DataFrameModel):
         coerce = False
         ordered = True
 
-    @pa.dataframe_check(error="a value is required unless the comparator is 'higher than'")
+    @pa.dataframe_check(
+        error="a value is required unless the comparator is 'higher than' or a vague quantifier"
+    )
     def value_present(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["reported_value"].notna() | (df["comparator"] == "higher than")
+        return df["reported_value"].notna() | df["comparator"].isin(["higher than", *VAGUE])
 
     @pa.dataframe_check(error="unit 'date' needs a date as reported_value, other units a number")
     def value_matches_unit(cls, df: pd.DataFrame) -> Series[bool]:
@@ -223,6 +272,8 @@ class Claim:
     def reported_text(self) -> str:
         """``more than 3,500 victims per year``, ``2020-03-30``, ``nearly 3-fold``: the claim in words."""
         if self.reported_value is None:
+            if self.comparator in VAGUE:
+                return f"{self.comparator} {self.unit}"
             return "higher" if self.comparator == "higher than" else self.comparator
         if self.unit == "date":
             return self.reported_value
@@ -263,7 +314,16 @@ def value_written(quote: str, value: str | None, unit: str) -> bool:
     if any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)", text) for f in forms):
         return True
     table = {**WORD_NUMBERS, **ORDINALS, **(FOLDS if unit == "fold" else {})}
-    return any(table.get(w) == number for w in words)
+    if any(table.get(w) == number for w in words):
+        return True
+    compounds = re.findall(r"\b[A-Za-z]+-[A-Za-z]+\b|\b\d+(?:st|nd|rd|th)\b", quote)
+    for compound in compounds:
+        try:
+            if number_value(compound) == number:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def format_number(value: float) -> str:

@@ -24,20 +24,104 @@ STATUSES = ("reproduced", "consistent", "differs", "not reproducible", "internal
 FAILED = "failed"  # not a verdict: the computation raised (missing dataset, bad input)
 INF = math.inf
 
+# Strength of a verdict's best evidence, strongest first ("report itself": the report checked against
+# itself; "none": no evidence at all). See strength_of() for how a source is classed.
+OFFICIAL = "official count"
+PRIMARY = "primary UN/UNODC document"
+SECONDARY = "secondary page"
+CURATION = "curation label"
+REPORT_ITSELF = "report itself"
+NO_EVIDENCE = "none"
+STRENGTHS = (OFFICIAL, PRIMARY, SECONDARY, CURATION, REPORT_ITSELF, NO_EVIDENCE)
+#: What each strength means (the legend of the outputs).
+STRENGTH_LEGEND = {
+    OFFICIAL: "a count or date of the depositary or the data producer (UNTC status, UNTC table rows, dataUNODC)",
+    PRIMARY: "a document of the UN or UNODC (report, press release, speech, web page)",
+    SECONDARY: "a page of someone else (news, blog, mirror, another government's report)",
+    CURATION: "a value written or derived during curation (a derived day, a label in a note), not stated by a source",
+    REPORT_ITSELF: "the report checked against itself (its dates, arithmetic, lists)",
+    NO_EVIDENCE: "no evidence at hand",
+}
+_SECONDARY_MARKS = (
+    "blog", "repost", "mirror", "fundsforngos", "onu italia", "us mission", "cq researcher", "cqpress",
+    "secondary", "humanrights.ch", "state.gov", "tip report", "news gazette", "africa-press", "vlex",
+    "inview.nl", "overheid.nl", "iawj", "federalnewswire", "nepalnewsgazette", "khabarhub",
+)  # fmt: skip
+_CURATION_MARKS = ("derived", "inferred", "curat", "implied")
+# tipstats' own computation from dataUNODC's country data (the convictions analysis) counts as the producer's data.
+_OFFICIAL_MARKS = (
+    "untc status", "count of rows", "untc table", "treaties.un.org", "untc_", "dataunodc",
+    "tipstats.analysis.convictions",
+)  # fmt: skip
+_PRIMARY_MARKS = (
+    "unodc",
+    "un news",
+    "united nations",
+    "unis",
+    "un press",
+    "glotip",
+    "icat",
+    "ctoc/cop",
+    "un.org",
+)
+
+
+def strength_of(description: str) -> str:
+    """The strength class of a source from its description (kind, document, address or date basis).
+
+    >>> strength_of("UNODC press release (opening of COP 10)"), strength_of("Blog repost of UN news item")
+    ('primary UN/UNODC document', 'secondary page')
+    >>> strength_of("UNTC status table header (mirrored by UNODC)"), strength_of("derived_entry_into_force_30_day_rule")
+    ('official count', 'curation label')
+    """
+    d = str(description).lower()
+    if any(m in d for m in _CURATION_MARKS):
+        return CURATION
+    if any(m in d for m in _OFFICIAL_MARKS):
+        return OFFICIAL
+    if any(m in d for m in _SECONDARY_MARKS):
+        return SECONDARY
+    if any(m in d for m in _PRIMARY_MARKS):
+        return PRIMARY
+    return SECONDARY
+
+
+def strongest(strengths) -> str:
+    """The strongest of several strength classes (``none`` for none)."""
+    given = set(strengths)
+    found = [s for s in STRENGTHS if s in given]
+    return found[0] if found else NO_EVIDENCE
+
+
+def weak_support(strength: str) -> str:
+    """The words a 'consistent' adds when it rests only on secondary pages or curation labels."""
+    if strength in (SECONDARY, CURATION):
+        return f" (rests only on a {strength}: no UN/UNODC document or official count gives it)"
+    return ""
+
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of one rule: a status, what was computed, from what, and why."""
+    """The outcome of one rule: a status, what was computed, from what, why, and how strong its evidence is.
+
+    ``strength`` is the class of the best evidence (:data:`STRENGTHS`; empty: the audit derives it,
+    ``report itself`` for an internal check, ``none`` when nothing was found); ``source_dates``
+    lists the dates of the sources used, as ``YYYY-MM-DD`` (or coarser), ``; ``-separated.
+    """
 
     status: str
     computed: str
     evidence: str
     explanation: str
     computed_value: float | str | None = None
+    strength: str = ""
+    source_dates: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}; one of {', '.join(STATUSES)}")
+        if self.strength and self.strength not in STRENGTHS:
+            raise ValueError(f"unknown strength {self.strength!r}; one of {', '.join(STRENGTHS)}")
 
 
 # -- rule kinds -----------------------------------------------------------------------------------
@@ -54,9 +138,16 @@ class RuleKind:
     input_param: str | None = None
     required: tuple[str, ...] = field(default=())
     optional: tuple[str, ...] = field(default=())
+    #: A parameter holding a list of objects, each naming one more input by its ``"input"`` key.
+    inputs_list_param: str | None = None
 
     def inputs_for(self, params: dict) -> list[str]:
         extra = [params[self.input_param]] if self.input_param and self.input_param in params else []
+        if self.inputs_list_param and isinstance(params.get(self.inputs_list_param), list):
+            for item in params[self.inputs_list_param]:
+                name = item.get("input") if isinstance(item, dict) else None
+                if name and name not in extra:
+                    extra.append(name)
         return [*self.inputs, *extra]
 
     def parameter_problems(self, params: dict) -> list[str]:
@@ -72,21 +163,41 @@ class RuleKind:
         kwargs = dict(params)
         if self.input_param:
             kwargs["frame"] = inputs[params[self.input_param]]
+        if self.inputs_list_param:
+            kwargs["frames"] = {
+                name: inputs[name] for name in self.inputs_for(params) if name not in self.inputs
+            }
         kwargs.update({name: inputs[name] for name in self.inputs})
         return self.function(claim, **kwargs)
 
+
+#: Raw files a rule may read as they were received (text columns), by input name: what a source says
+#: in words that no processed dataset keeps (the address of a page, every conflicting row of an evidence file).
+RAW_INPUTS: dict[str, tuple[str, ...]] = {
+    "glotip_text_figures": ("glotip/glotip_text_figures.csv",),
+    "treaty_evidence": (
+        "treaty/tip_protocol_post2017_evidence.csv",
+        "treaty/tip_protocol_post2017_evidence_five_states.csv",
+    ),
+}
 
 #: Every rule kind by name (filled by the subject modules of :mod:`tipstats.claims_audit.rules`).
 KINDS: dict[str, RuleKind] = {}
 
 
-def rule_kind(name: str, *, inputs: tuple[str, ...] = (), input_param: str | None = None):
+def rule_kind(
+    name: str,
+    *,
+    inputs: tuple[str, ...] = (),
+    input_param: str | None = None,
+    inputs_list_param: str | None = None,
+):
     """Register ``function`` as rule kind ``name``; its other keyword-only parameters are the kind's params."""
 
     def register(function: Callable[..., Verdict]) -> Callable[..., Verdict]:
         if name in KINDS:
             raise ValueError(f"rule kind {name!r} is registered twice")
-        taken = {*inputs, "frame"}
+        taken = {*inputs, "frame", "frames"}
         params = [
             p
             for p in inspect.signature(function).parameters.values()
@@ -99,6 +210,7 @@ def rule_kind(name: str, *, inputs: tuple[str, ...] = (), input_param: str | Non
             input_param,
             tuple(p.name for p in params if p.default is inspect.Parameter.empty),
             tuple(p.name for p in params if p.default is not inspect.Parameter.empty),
+            inputs_list_param,
         )
         return function
 
@@ -120,6 +232,17 @@ def default_input(name: str):
         from tipstats.facts import TIP_PROTOCOL_ADOPTED
 
         return TIP_PROTOCOL_ADOPTED
+    if name == "report_as_of":
+        from tipstats.claims_audit.registry import report_text
+        from tipstats.claims_audit.rules.report import reporting_period
+
+        return reporting_period(report_text())[1]
+    if name in RAW_INPUTS:
+        from tipstats.io import read_raw_csv
+        from tipstats.paths import RAW_DIR
+
+        frames = [read_raw_csv(RAW_DIR / path, str(RAW_DIR / path)) for path in RAW_INPUTS[name]]
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     import tipstats
 
     return tipstats.load(name)
@@ -157,7 +280,9 @@ def search(pattern: str, where: str, what: str) -> re.Match:
 
 def internal(holds: bool, computed: str, evidence: str, ok: str, bad: str, value=None) -> Verdict:
     """A check of the report against itself: ``internal`` when it holds, else ``differs``."""
-    return Verdict("internal" if holds else "differs", computed, evidence, ok if holds else bad, value)
+    return Verdict(
+        "internal" if holds else "differs", computed, evidence, ok if holds else bad, value, REPORT_ITSELF
+    )
 
 
 # -- intervals ------------------------------------------------------------------------------------
@@ -293,5 +418,9 @@ def compare(claim_iv: Interval, evidence_iv: Interval) -> str:
 def no_data(claim: Claim) -> Verdict:
     """No tipstats dataset covers the statement: the registry's ``data_needed`` says what would."""
     return Verdict(
-        "not reproducible", "no data", "none of the tipstats datasets covers it", f"needs {claim.data_needed}"
+        "not reproducible",
+        "no data",
+        "none of the tipstats datasets covers it",
+        f"needs {claim.data_needed}",
+        strength=NO_EVIDENCE,
     )

@@ -6,6 +6,8 @@ import pandas as pd
 
 from tipstats.claims_audit.registry import Claim, date_bounds
 from tipstats.claims_audit.rules.base import (
+    NO_EVIDENCE,
+    PRIMARY,
     Verdict,
     claim_interval,
     compare,
@@ -17,13 +19,26 @@ from tipstats.claims_audit.rules.base import (
     text,
 )
 
+NOT_IN_LINE_FLAG = "partial_or_not_in_line_by_us_yardstick"
+
+
+def not_in_line(legislation: pd.DataFrame) -> pd.DataFrame:
+    """Rows that their own source marks as not in line with the Protocol (or only partly)."""
+    flags = legislation["flags"].astype("object").fillna("") if "flags" in legislation.columns else None
+    if flags is None:
+        return legislation.iloc[0:0]
+    return legislation[flags.str.contains(NOT_IN_LINE_FLAG, regex=False)]
+
 
 def _legislation_by(legislation: pd.DataFrame, ref: pd.Timestamp) -> str:
     """Countries with a law dated by ``ref`` in the ``legislation`` dataset, per yardstick and together.
 
-    A law of ``ref``'s year with no month is not counted (it may be later in the year).
+    A law of ``ref``'s year with no month is not counted (it may be later in the year). Rows that
+    their source marks as not in line with the Protocol are left out of a count set beside "in
+    line with the Protocol", and named (the yardstick-mismatch warning).
     """
-    leg = legislation[legislation["year"].notna()].copy()
+    mismatched = not_in_line(legislation)
+    leg = legislation[legislation["year"].notna() & ~legislation.index.isin(mismatched.index)].copy()
     month = leg["month"].astype("Float64") if "month" in leg.columns else pd.Series(pd.NA, index=leg.index)
     year = leg["year"].astype("Int64")
     certain = ((year < ref.year) | ((year == ref.year) & (month <= ref.month))).fillna(False)
@@ -32,7 +47,19 @@ def _legislation_by(legislation: pd.DataFrame, ref: pd.Timestamp) -> str:
         for yardstick, sub in leg[certain].groupby("yardstick", sort=True)
     ]
     union = leg.loc[certain, "iso3"].nunique()
-    return f"other yardsticks: {union} countries with a law dated by {day(ref)} in `legislation` ({', '.join(parts)})"
+    out = f"other yardsticks: {union} countries with a law dated by {day(ref)} in `legislation` ({', '.join(parts)})"
+    if len(mismatched):
+        names = ", ".join(
+            f"{r['country']} ({text(r['assessment_in_source'])[:60]})"
+            if "assessment_in_source" in r
+            else str(r["iso3"])
+            for _, r in mismatched.sort_values("iso3").iterrows()
+        )
+        out += (
+            f"; warning, another yardstick: {len(mismatched)} row(s) that the source marks as not (fully) in line "
+            f"with the Protocol are left out: {names}"
+        )
+    return out
 
 
 @rule_kind("legislation_count", inputs=("legislation_counts", "legislation"))
@@ -70,6 +97,7 @@ def legislation_count(
         return Verdict(
             status, str(value), evidence,
             f"{row['edition']} ({row['date_or_period']}): {value}; " + "; ".join(context), value,
+            PRIMARY, text(row["date_or_period"]),
         )  # fmt: skip
     explanation = (
         f"no source other than the report gives the {claim.reference_date} count; nearest: "
@@ -83,4 +111,6 @@ def legislation_count(
         evidence,
         explanation,
         nearest,
+        NO_EVIDENCE,
+        text(earlier.iloc[-1]["date_or_period"]) if not earlier.empty else "",
     )

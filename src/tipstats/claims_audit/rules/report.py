@@ -18,6 +18,7 @@ from tipstats.claims_audit.registry import (
     Claim,
     date_bounds,
     normalise,
+    number_value,
 )
 from tipstats.claims_audit.rules.base import (
     Interval,
@@ -30,6 +31,7 @@ from tipstats.claims_audit.rules.base import (
     search,
 )
 from tipstats.facts import USD_SCALE
+from tipstats.report import _paragraph_starts, paragraph_text
 
 MONTHS = {name: i + 1 for i, name in enumerate(MONTH_NAMES)}
 FULL_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
@@ -60,14 +62,16 @@ def anniversary_of_adoption(claim: Claim, *, protocol_adopted: pd.Timestamp, pat
     """
     adopted = pd.Timestamp(protocol_adopted)
     m = search(pattern, claim.quote, f"pattern {pattern!r}")
-    year, nth = int(m.group(1)), ORDINALS[m.group(2)]
+    groups = m.groupdict()
+    year_text, nth_text = (groups["year"], groups["ordinal"]) if groups else (m.group(1), m.group(2))
+    year, nth = int(year_text), int(number_value(nth_text))
     computed = adopted.year + nth
     holds = computed == year == int(claim.value)
     return internal(
         holds, str(computed),
         f"quote; adoption of the Convention and Protocols {day(adopted)} (tipstats.facts.TIP_PROTOCOL_ADOPTED, "
         "UNTC 'Conclusion: New York, 15 November 2000' of XVIII-12-a)",
-        f"{adopted.year} + {nth} = {computed}: the {m.group(2)} anniversary of the adoption falls in {year}",
+        f"{adopted.year} + {nth} = {computed}: the {nth_text} anniversary of the adoption falls in {year}",
         f"{adopted.year} + {nth} = {computed}, not {year}",
         computed,
     )  # fmt: skip
@@ -89,11 +93,34 @@ def period_start_year(claim: Claim, *, report_text: str, pattern: str, event: st
     )  # fmt: skip
 
 
+def where_dated(text: str, when: pd.Timestamp, words: int = 8) -> str:
+    """Where the report writes the full date ``when``: its paragraph and the words before it.
+
+    >>> where_dated("1. The Group met.\\n2. A study was published on 8 July 2021.", pd.Timestamp("2021-07-08"))
+    "paragraph 2: 'A study was published on 8 July 2021'"
+    """
+    written = f"{when.day} {MONTH_NAMES[when.month - 1]} {when.year}"
+    starts = sorted(_paragraph_starts(text).items())
+    for number, _ in reversed(starts):
+        body = paragraph_text(text, str(number))
+        # the paragraph's own words: up to the first footnote rule, if any
+        body = body.split("__________________")[0]
+        if written in body:
+            before = body[: body.index(written)].split(". ")[-1].split()
+            lead = " ".join(before[-words:])
+            return f"paragraph {number}: '{lead} {written}'"
+    plain = normalise(text)
+    if written in plain:
+        before = plain[: plain.index(written)].split()[-words:]
+        return f"outside the numbered paragraphs: '{' '.join(before)} {written}'"
+    raise ValueError(f"{written} is not written in the text")
+
+
 @rule_kind("period_end_latest_date", inputs=("report_text",))
-def period_end_latest_date(claim: Claim, *, report_text: str, latest_is: str) -> Verdict:
+def period_end_latest_date(claim: Claim, *, report_text: str) -> Verdict:
     """The period ends on the latest full date the report mentions (nothing reported lies after it).
 
-    ``latest_is`` says in words what that latest date is.
+    Which event that latest date is, is read from the text (:func:`where_dated`), not typed.
     """
     end = claim.date
     dates = report_dates(report_text)
@@ -103,8 +130,8 @@ def period_end_latest_date(claim: Claim, *, report_text: str, latest_is: str) ->
     return internal(
         holds, f"latest full date in the report: {day(latest)} ({len(dates)} full dates)",
         "A/76/120 full text (every 'D Month YYYY' date)",
-        f"no full date in the report is later than the period end {day(end)}; the latest, {day(latest)}, is "
-        f"{latest_is}",
+        f"no full date in the report is later than the period end {day(end)}; the latest, {day(latest)}, is in "
+        f"{where_dated(report_text, latest)}",
         f"{len(after)} date(s) in the report fall after the period end {day(end)}: "
         + ", ".join(day(d) for d in sorted(set(after))),
         day(latest),
@@ -287,4 +314,160 @@ def states_listed(claim: Claim, *, country_names: pd.DataFrame, number: str, aft
         f"the paragraph lists {n} names, each a State with its own code ({distinct} distinct), as stated ({stated})",
         f"the paragraph says {stated} but lists {n} names" + (f" ({'; '.join(problems)})" if problems else ""),
         n,
+    )  # fmt: skip
+
+
+# -- arithmetic, the same thing said twice, dates inside the reporting period --------------------------
+
+
+def _values(match: re.Match) -> dict[str, int | float]:
+    """The named groups of ``match`` as numbers (digits, number words, ordinals)."""
+    return {k: number_value(v) for k, v in match.groupdict().items() if v is not None}
+
+
+def safe_eval(expression: str, values: dict[str, int | float]):
+    """Evaluate ``expression`` (names, numbers, + - * /, comparisons, and/or) over ``values``; nothing else.
+
+    >>> safe_eval("end - start == n", {"end": 2030, "start": 2020, "n": 10})
+    True
+    >>> safe_eval("__import__('os')", {})
+    Traceback (most recent call last):
+    ...
+    ValueError: not allowed in an arithmetic check: Call
+    """
+    import ast
+    import operator
+
+    binary = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+    compare = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+               ast.Gt: operator.gt, ast.GtE: operator.ge}  # fmt: skip
+
+    def ev(node):
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id not in values:
+                raise ValueError(f"unknown name {node.id!r} in {expression!r}")
+            return values[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in binary:
+            return binary[type(node.op)](ev(node.left), ev(node.right))
+        if isinstance(node, ast.Compare) and all(type(o) in compare for o in node.ops):
+            left, result = ev(node.left), True
+            for op, right_node in zip(node.ops, node.comparators, strict=True):
+                right = ev(right_node)
+                result = result and compare[type(op)](left, right)
+                left = right
+            return result
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And | ast.Or):
+            parts = [ev(v) for v in node.values]
+            return all(parts) if isinstance(node.op, ast.And) else any(parts)
+        raise ValueError(f"not allowed in an arithmetic check: {type(node).__name__}")
+
+    return ev(ast.parse(expression, mode="eval"))
+
+
+@rule_kind("arithmetic", inputs=("report_text",))
+def arithmetic(
+    claim: Claim,
+    *,
+    report_text: str,
+    pattern: str,
+    holds: str,
+    says: str = "",
+    elsewhere: str | None = None,
+    paragraph: str | None = None,
+) -> Verdict:
+    """Numbers the quote states, checked against each other: ``holds`` is an expression over ``pattern``'s groups.
+
+    ``pattern`` has named groups (digits, number words or ordinals: ``thirty-sixth``, ``20th``);
+    ``holds`` is an expression such as ``"end - start == n"`` (``+ - * /``, comparisons, ``and``).
+    ``elsewhere`` (with ``paragraph``) adds the named groups of a pattern found in that paragraph of
+    the report (the four thematic areas a 'fifth' follows). ``says`` puts the check in words.
+    """
+    m = search(pattern, claim.quote, "the numbers of the check")
+    values = _values(m)
+    if elsewhere is not None:
+        if paragraph is None:
+            raise ValueError("'elsewhere' needs 'paragraph'")
+        values.update(
+            _values(search(elsewhere, paragraph_text(report_text, paragraph), f"paragraph {paragraph}"))
+        )
+    result = bool(safe_eval(holds, values))
+    shown = ", ".join(f"{k} = {v:g}" for k, v in values.items())
+    text = f"{says}: " if says else ""
+    return internal(
+        result, shown, "quote (its own numbers)" + (f" and paragraph {paragraph}" if elsewhere else ""),
+        f"{text}{holds} holds with {shown}",
+        f"{text}{holds} fails with {shown}", shown,
+    )  # fmt: skip
+
+
+def canonical(value: str) -> str:
+    """A captured value made comparable: a date in words -> ISO, a number word -> digits, else lower case.
+
+    >>> canonical("15 December 2020"), canonical("October 2020"), canonical("four"), canonical("Tenth")
+    ('2020-12-15', '2020-10', '4', '10')
+    """
+    text = normalise(value)
+    full = report_dates(text)
+    if full and FULL_DATE.fullmatch(text):
+        return day(full[0])
+    m = re.fullmatch(r"(" + "|".join(MONTHS) + r") (\d{4})", text)
+    if m:
+        return f"{m.group(2)}-{MONTHS[m.group(1)]:02d}"
+    try:
+        return f"{number_value(text):g}"
+    except ValueError:
+        return text.lower()
+
+
+@rule_kind("same_elsewhere", inputs=("report_text",))
+def same_elsewhere(
+    claim: Claim, *, report_text: str, pattern: str, elsewhere: str, paragraph: str, what: str
+) -> Verdict:
+    """What the quote says (``pattern``, group 1) against what ``paragraph`` says of it (``elsewhere``, group 1).
+
+    Both are compared after :func:`canonical` (dates, number words). ``what`` names the thing.
+    """
+    here = search(pattern, claim.quote, "the value here").group(1)
+    there = search(elsewhere, paragraph_text(report_text, paragraph), f"paragraph {paragraph}'s value").group(
+        1
+    )
+    holds = canonical(here) == canonical(there)
+    return internal(
+        holds, f"paragraph {paragraph}: '{there}'", f"A/76/120 paragraphs {claim.paragraph} and {paragraph}",
+        f"paragraph {paragraph} gives the same {what}: '{there}' = '{here}'",
+        f"paragraph {claim.paragraph} gives '{here}' for {what}, paragraph {paragraph} '{there}'",
+        canonical(there),
+    )  # fmt: skip
+
+
+def reporting_period(report_text: str, paragraph: str = "4") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The reporting period as ``paragraph`` writes it: its first and last full date."""
+    dates = report_dates(paragraph_text(report_text, paragraph))
+    if len(dates) < 2:
+        raise ValueError(f"paragraph {paragraph} does not give the period's two dates")
+    return dates[0], dates[-1]
+
+
+@rule_kind("date_in_period", inputs=("report_text",))
+def date_in_period(claim: Claim, *, report_text: str, context: str) -> Verdict:
+    """An event the report gives as one of the period's (``context``: its words) is dated inside the period.
+
+    The period is paragraph 4's; the claim's date (a day, a month or a year) must lie within it,
+    or, for a year or month, overlap it (the explanation says which).
+    """
+    start, end = reporting_period(report_text)
+    when = claim.reported_value if claim.unit == "date" else claim.reference_date
+    lo, hi = date_bounds(when)
+    inside = lo >= start and hi <= end
+    overlaps = lo <= end and hi >= start
+    period = f"{day(start)} to {day(end)}"
+    span = day(lo) if lo == hi else f"{day(lo)} to {day(hi)}"
+    return internal(
+        overlaps, span, "A/76/120 paragraph 4 (the period) and the quote",
+        f"'{context}': {when} lies {'inside' if inside else 'partly inside'} the reporting period {period}",
+        f"'{context}', but {when} lies outside the reporting period {period}", span,
     )  # fmt: skip

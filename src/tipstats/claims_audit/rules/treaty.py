@@ -13,7 +13,19 @@ import pandas as pd
 
 from tipstats.analysis.treaty import REPORT_SOURCE, party_counts, party_windows
 from tipstats.claims_audit.registry import Claim, date_bounds
-from tipstats.claims_audit.rules.base import Verdict, day, independent, rule_kind, text
+from tipstats.claims_audit.rules.base import (
+    CURATION,
+    NO_EVIDENCE,
+    OFFICIAL,
+    Verdict,
+    day,
+    independent,
+    rule_kind,
+    strength_of,
+    strongest,
+    text,
+    weak_support,
+)
 from tipstats.facts import (
     FIRST_ENTRY_INTO_FORCE_DAYS,
     FIRST_ENTRY_INTO_FORCE_INSTRUMENTS,
@@ -129,20 +141,64 @@ def party_count(
     else:
         status = "differs"
         explanation = f"the last independent count before {day(ref)} is {value} ({last['date']}), not {reported}{later}; {rows_text}"
-    return Verdict(status, computed, evidence, explanation, value)
+    strength = strongest(strength_of(text(r["kind"])) for _, r in run.iterrows())
+    if status == "consistent":
+        explanation += weak_support(strength)
+    dates = "; ".join(str(d) for d in run["date"]) + (f"; {nxt['date']}" if nxt is not None else "")
+    return Verdict(status, computed, evidence, explanation, value, strength, dates)
 
 
-@rule_kind("accession_date", inputs=("treaty_events",))
-def accession_date(claim: Claim, *, treaty_events: pd.DataFrame, iso3: str) -> Verdict:
-    """The day the report gives for ``iso3``'s instrument, against every independent treaty row."""
+def row_strength(row) -> str:
+    """The strength of a treaty row: UNTC's table is the official record; a derived day is curation's."""
+    basis = text(row.get("date_basis"))
+    if basis.startswith(("derived", "inferred")):
+        return CURATION
+    if text(row.get("source_id")).startswith("untc"):
+        return OFFICIAL
+    return strength_of(text(row.get("source_url")))
+
+
+def every_source(evidence: pd.DataFrame, participant: str) -> str:
+    """Every row of the raw evidence files on ``participant``: what it says, its date, whether the day is
+    derived or stated, and its source, so that a conflict is never hidden in a note."""
+    if evidence is None or "participant" not in evidence.columns:
+        return ""
+    rows = evidence[evidence["participant"] == participant]
+    parts = []
+    for _, r in rows.iterrows():
+        said = text(r.get("value_as_given_in_source")).replace('"', "'")
+        when = text(r.get("date_as_given_iso")) or "undated"
+        derived = text(r.get("implied_deposit_date_derived"))
+        url = text(r.get("source_url"))
+        host = url.split("/")[2] if url.count("/") >= 2 else url
+        item = f"{text(r.get('evidence_kind'))} {when}: {said[:140]} ({host}; {strength_of(url)})"
+        if derived:
+            item += f" -> deposit {derived}, derived (entry into force - 30 days), not stated"
+        parts.append(item)
+    return f"every source on {participant}: " + " | ".join(parts) if parts else ""
+
+
+@rule_kind("accession_date", inputs=("treaty_events", "treaty_evidence"))
+def accession_date(
+    claim: Claim, *, treaty_events: pd.DataFrame, treaty_evidence: pd.DataFrame, iso3: str
+) -> Verdict:
+    """The day the report gives for ``iso3``'s instrument, against every independent treaty row.
+
+    The explanation lists every row of the raw evidence files on the participant (``treaty_evidence``):
+    one evidence file collapses into one ``treaty_events`` row, and a conflict (another day, another
+    count) must stay visible. A day derived from an entry-into-force date is said to be derived,
+    and its strength is a curation label.
+    """
     ev = independent(treaty_events)
     ev = ev[(ev["treaty"] == TREATY) & (ev["iso3"].astype("object") == iso3)].copy()
     reported = claim.date
     if ev.empty:
         return Verdict(
             "not reproducible", "no row", "treaty_events",
-            f"no treaty row for {iso3}; needs the UNTC depositary notification of its instrument", None,
+            f"no treaty row for {iso3}; needs the UNTC depositary notification of its instrument", None, NO_EVIDENCE,
         )  # fmt: skip
+    sources = every_source(treaty_evidence, str(ev["participant"].iloc[0]))
+    tail = f"; {sources}" if sources else ""
     action_day = pd.to_datetime(ev["action_date"])
     ev["_lo"] = pd.to_datetime(ev["action_date_earliest"]).fillna(action_day)
     ev["_hi"] = pd.to_datetime(ev["action_date_latest"]).fillna(action_day)
@@ -166,19 +222,39 @@ def accession_date(claim: Claim, *, treaty_events: pd.DataFrame, iso3: str) -> V
     evidence = (
         f"treaty_events {iso3}: {describe(ev)}" if not ev.empty else f"treaty_events {iso3}: no dated row"
     )
+    dates = "; ".join(
+        sorted(
+            {
+                day(r["_lo"]) if r["_lo"] == r["_hi"] else f"{day(r['_lo'])} to {day(r['_hi'])}"
+                for _, r in ev.iterrows()
+            }
+        )
+    )
     if not same_day.empty:
         official = same_day["source_id"].astype(str).str.startswith("untc").any()
         status = "reproduced" if official else "consistent"
+        strength = strongest(row_strength(r) for _, r in same_day.iterrows())
         explanation = f"{len(same_day)} source(s) give the day: {describe(same_day)}"
+        if strength == CURATION:
+            explanation += " (the day is derived during curation, not stated by any source)"
         if not containing.empty:
             explanation += f"; coarser evidence agrees ({describe(containing)})"
         if not other_days.empty or not excluding.empty:
             explanation += f"; conflicting: {describe(pd.concat([other_days, excluding]))}"
-        explanation += f"; action: {types}"
-        return Verdict(status, day(reported), evidence, explanation, day(reported))
+        explanation += f"; action: {types}{weak_support(strength)}{tail}"
+        return Verdict(status, day(reported), evidence, explanation, day(reported), strength, dates)
     if not other_days.empty:
-        explanation = f"the sources give {describe(other_days)}, not {day(reported)}"
-        return Verdict("differs", describe(other_days), evidence, explanation, day(other_days["_lo"].iloc[0]))
+        explanation = f"the sources give {describe(other_days)}, not {day(reported)}{tail}"
+        strength = strongest(row_strength(r) for _, r in other_days.iterrows())
+        return Verdict(
+            "differs",
+            describe(other_days),
+            evidence,
+            explanation,
+            day(other_days["_lo"].iloc[0]),
+            strength,
+            dates,
+        )
     if not containing.empty:
         widest = containing.iloc[0]
         explanation = (
@@ -187,11 +263,14 @@ def accession_date(claim: Claim, *, treaty_events: pd.DataFrame, iso3: str) -> V
         )
         if not excluding.empty:
             explanation += f"; conflicting: {describe(excluding)}"
+        strength = strongest(row_strength(r) for _, r in containing.iterrows())
         return Verdict(
-            "not reproducible", f"{day(widest['_lo'])} to {day(widest['_hi'])}", evidence, explanation, None
-        )
-    explanation = f"the evidence ({describe(excluding)}) excludes {day(reported)}"
-    return Verdict("differs", describe(excluding), evidence, explanation, None)
+            "not reproducible", f"{day(widest['_lo'])} to {day(widest['_hi'])}", evidence, explanation + tail, None,
+            strength, dates,
+        )  # fmt: skip
+    explanation = f"the evidence ({describe(excluding)}) excludes {day(reported)}{tail}"
+    strength = strongest(row_strength(r) for _, r in excluding.iterrows())
+    return Verdict("differs", describe(excluding), evidence, explanation, None, strength, dates)
 
 
 @rule_kind("accessions_in_period", inputs=("treaty_events", "party_counts"))
@@ -236,17 +315,33 @@ def accessions_in_period(claim: Claim, *, treaty_events: pd.DataFrame, party_cou
     if n_maybe:
         base += f"; possibly within (date only bounded): {names(maybe)}"
     base += count_text
+    used = pd.concat([inside, maybe])
+    strength = strongest(
+        strength_of(sid) if not sid.startswith("untc") else OFFICIAL
+        for ids in used["source_ids"] for sid in ids.split(",")
+    ) if len(used) else NO_EVIDENCE  # fmt: skip
+    dates = "; ".join(_window_text(r).split(" (", 1)[1].rstrip(")") for r in used.itertuples())
     if n_in == reported and n_maybe == 0:
-        return Verdict("consistent", computed, evidence, f"{n_in} States joined {base}", n_in)
+        return Verdict(
+            "consistent", computed, evidence, f"{n_in} States joined {base}", n_in, strength, dates
+        )
     if n_in <= reported <= n_in + n_maybe:
         needed = ", ".join(maybe["participant"])
         return Verdict(
             "not reproducible", computed, evidence,
             f"{n_in} States certainly joined {base}; whether {needed} joined before {day(start)} decides "
             f"(needs its UNTC deposit date)",
-            n_in,
+            n_in, strength, dates,
         )  # fmt: skip
-    return Verdict("differs", computed, evidence, f"{computed} States joined {base}, not {reported}", n_in)
+    return Verdict(
+        "differs",
+        computed,
+        evidence,
+        f"{computed} States joined {base}, not {reported}",
+        n_in,
+        strength,
+        dates,
+    )
 
 
 @rule_kind("entry_into_force", inputs=("treaty_events",))
@@ -275,4 +370,6 @@ def entry_into_force(claim: Claim, *, treaty_events: pd.DataFrame, table: str) -
         + ("year " + str(eif.year) + " as stated" if holds else f"year {eif.year}, not {int(claim.value)}")
         + f"; UNTC record: {day(TIP_PROTOCOL_IN_FORCE)}",
         day(eif),
+        OFFICIAL,
+        day(fortieth),
     )

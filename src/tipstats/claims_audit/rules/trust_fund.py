@@ -12,6 +12,7 @@ import pandas as pd
 
 from tipstats.claims_audit.registry import ORDINALS, Claim, date_bounds
 from tipstats.claims_audit.rules.base import (
+    NO_EVIDENCE,
     Verdict,
     claim_interval,
     compare,
@@ -20,7 +21,10 @@ from tipstats.claims_audit.rules.base import (
     num,
     rule_kind,
     statement_interval,
+    strength_of,
+    strongest,
     text,
+    weak_support,
 )
 from tipstats.facts import USD_SCALE
 
@@ -57,15 +61,26 @@ def _scaled(value: float, unit: str, claim_unit: str) -> float | None:
     return value
 
 
-@rule_kind("statements", inputs=("trust_fund",))
+def _dates_of(rows: pd.DataFrame) -> str:
+    """The dates of ``rows`` (their day, month, year or period as the source gives it), '; '-separated."""
+    return "; ".join(sorted({text(r["date_or_period"]) for _, r in rows.iterrows()} - {""}))
+
+
+def _source_strength(rows) -> str:
+    return strongest(strength_of(text(r.get("source_document"))) for r in rows)
+
+
+@rule_kind("statements", inputs=("trust_fund", "report_as_of"))
 def statements(
     claim: Claim,
     *,
     trust_fund: pd.DataFrame,
+    report_as_of: pd.Timestamp,
     quantities: list[str],
     window: list[str] | None = None,
     monotone: bool = False,
     note: str = "",
+    context: list[str] | None = None,
 ) -> Verdict:
     """Compare a claim with every other statement of the same ``quantities`` dated within ``window``.
 
@@ -73,8 +88,16 @@ def statements(
     cumulative total), statements before the window that exceed the claim refute it (a cumulative
     total cannot fall); earlier, smaller totals are shown as compatible. ``note`` is added to the
     explanation; the registry's ``data_needed`` says what would decide an open case.
+
+    Two standards hold every verdict. *Same quantity*: only rows of ``quantities`` are compared;
+    rows of the ``context`` quantities (another quantity: grant windows of one call, one window of
+    a later call) are shown, never compared, so on them alone the verdict is ``not reproducible``.
+    *Dated on or before the claim*: a statement first dated after the report (``report_as_of``,
+    the end of its period) neither confirms nor refutes it; it is shown as later context.
     """
     tf = independent(trust_fund)
+    as_of = pd.Timestamp(report_as_of)
+    aside = tf[tf["quantity"].isin(context or [])]
     rows = tf[tf["quantity"].isin(quantities)].copy()
     bounds = (
         rows.apply(row_bounds, axis=1, result_type="expand") if len(rows) else pd.DataFrame(columns=[0, 1])
@@ -82,6 +105,8 @@ def statements(
     rows["_lo"], rows["_hi"] = (bounds[0], bounds[1]) if len(rows) else (None, None)
     lo, hi = (date_bounds(window[0])[0], date_bounds(window[1])[1]) if window else (None, None)
     in_window = rows[rows["_lo"].notna() & (rows["_lo"] <= hi) & (rows["_hi"] >= lo)] if window else rows
+    later = in_window[in_window["_lo"].notna() & (in_window["_lo"] > as_of)]
+    in_window = in_window[~in_window.index.isin(later.index)]
     iv = claim_interval(claim.reported_value, claim.comparator)
     count = claim.unit not in AMOUNT_UNITS
 
@@ -104,17 +129,29 @@ def statements(
         + (f" (quantities {', '.join(quantities)})")
     )
     suffix = f"; {note}" if note else ""
+    if len(later):
+        suffix = (
+            f"; dated after the report ({day(as_of)}), so neither confirming nor refuting it: "
+            f"{'; '.join(label(r) for _, r in later.iterrows())}{suffix}"
+        )
+    if len(aside):
+        suffix = (
+            f"; context, another quantity ({', '.join(sorted(set(aside['quantity'])))}), not compared: "
+            f"{'; '.join(label(r) for _, r in aside.iterrows())}{suffix}"
+        )
     agree = [r for r, v in results if v == "agrees"]
     disagree = [r for r, v in results if v == "disagrees"]
     if agree:
         found = "; ".join(label(r) for r in agree)
         extra = f"; but {'; '.join(label(r) for r in disagree)}" if disagree else ""
+        strength = _source_strength(agree)
         return Verdict("consistent", found, evidence,
-                       f"{found} supports {claim.reported_text()}{extra}{suffix}", float(agree[0]["value"]))  # fmt: skip
+                       f"{found} supports {claim.reported_text()}{extra}{weak_support(strength)}{suffix}",
+                       float(agree[0]["value"]), strength, _dates_of(pd.DataFrame(agree + disagree)))  # fmt: skip
     if disagree:
         found = "; ".join(label(r) for r in disagree)
         return Verdict("differs", found, evidence, f"the other source gives {found}, not {claim.reported_text()}{suffix}",
-                       float(disagree[0]["value"]))  # fmt: skip
+                       float(disagree[0]["value"]), _source_strength(disagree), _dates_of(pd.DataFrame(disagree)))  # fmt: skip
     if monotone and lo is not None:
         earlier = rows[rows["_hi"].notna() & (rows["_hi"] < lo)]
         for _, r in earlier.iterrows():
@@ -123,7 +160,7 @@ def statements(
                 return Verdict(
                     "differs", label(r), evidence,
                     f"an earlier cumulative figure, {label(r)}, already exceeds {claim.reported_text()}{suffix}",
-                    float(r["value"]),
+                    float(r["value"]), _source_strength([r]), text(r["date_or_period"]),
                 )  # fmt: skip
         if not earlier.empty:
             suffix = f"; earlier totals {'; '.join(label(r) for _, r in earlier.iterrows())} are compatible{suffix}"
@@ -137,8 +174,10 @@ def statements(
     if undecided:
         seen = f"; cannot decide: {'; '.join(label(r) for r in undecided)}" + seen
     period = f" for {window[0]} to {window[1]}" if window else ""
+    shown = pd.concat([later, aside, outside]) if len(later) or len(aside) or len(outside) else rows.iloc[0:0]
     return Verdict("not reproducible", "not found", evidence,
-                   f"no other source states this{period}{seen}{suffix}; needs {claim.data_needed}", None)  # fmt: skip
+                   f"no other source states this quantity{period}{seen}{suffix}; needs {claim.data_needed}", None,
+                   NO_EVIDENCE, _dates_of(shown) if len(shown) else "")  # fmt: skip
 
 
 @rule_kind("fund_anniversary", inputs=("trust_fund",))
@@ -159,12 +198,14 @@ def fund_anniversary(claim: Claim, *, trust_fund: pd.DataFrame, inception_event:
         if len(inception)
         else ""
     )
+    strength = strength_of(text(first["source_document"]))
     return Verdict(
         "consistent" if holds else "differs", str(tenth),
         f"trust_fund: {first['figure_id']} ({first['date_or_period']}) and the other dated rows",
         f"the earliest statement about the fund is dated {first['date_or_period']} ({first['source_document']}), "
-        f"so its tenth year is {tenth}" + ("" if holds else f", not {int(claim.value)}") + extra,
-        tenth,
+        f"so its tenth year is {tenth}" + ("" if holds else f", not {int(claim.value)}") + extra
+        + (weak_support(strength) if holds else ""),
+        tenth, strength, text(first["date_or_period"]),
     )  # fmt: skip
 
 
@@ -180,13 +221,18 @@ def _calls(tf: pd.DataFrame) -> pd.DataFrame:
 
 @rule_kind("calls_documented", inputs=("trust_fund",))
 def calls_documented(claim: Claim, *, trust_fund: pd.DataFrame) -> Verdict:
-    """Calls for proposals with evidence by the end of the reference year: 1..N, all of them."""
+    """Calls for proposals with evidence dated on or before the reference date: 1..N, all of them.
+
+    Dates are compared as dates: a row first dated after the reference day (a November 2021
+    page for a report whose period ends in July 2021) does not count.
+    """
     tf = independent(trust_fund)
     ref = date_bounds(claim.reference_date)[1]
     calls = _calls(tf)
-    by_end_of_year = calls[(calls["_year"].notna()) & (calls["_year"].astype("float") <= ref.year)]
+    dated = calls["_lo"].notna()
+    by_end_of_year = calls[dated & (pd.to_datetime(calls["_lo"]) <= ref)]
     numbers = sorted({int(c) for c in by_end_of_year["call"]})
-    later = calls[calls["_year"].notna() & (calls["_year"].astype("float") > ref.year)]
+    later = calls[dated & (pd.to_datetime(calls["_lo"]) > ref)]
     first_later = later.sort_values("_lo").iloc[0] if len(later) else None
     n = max(numbers) if numbers else 0
     holds = numbers == list(range(1, n + 1)) and n == int(claim.value)
@@ -198,11 +244,21 @@ def calls_documented(claim: Claim, *, trust_fund: pd.DataFrame) -> Verdict:
     first_rows = by_end_of_year.sort_values("_lo", kind="mergesort").drop_duplicates("call")
     by_call = dict(zip(first_rows["call"].astype(int), first_rows["date_or_period"], strict=True))
     listing = ", ".join(f"call {c} ({by_call[c]})" for c in numbers)
-    return Verdict(
-        "consistent" if holds else "differs", f"calls {', '.join(map(str, numbers))}",
-        "trust_fund: quantities callN_* with a date", f"sources dated up to {ref.year} document {listing}{next_text}"
-        + ("" if holds else f"; not {int(claim.value)} calls"), n,
-    )  # fmt: skip
+    strength = _source_strength([r for _, r in first_rows.iterrows()])
+    dates = _dates_of(first_rows)
+    words = f"sources dated on or before {day(ref)} document {listing}{next_text}"
+    if holds:
+        return Verdict("consistent", f"calls {', '.join(map(str, numbers))}", "trust_fund: quantities callN_* with a date",
+                       words + weak_support(strength), n, strength, dates)  # fmt: skip
+    unseen = [c for c in range(n + 1, int(claim.value) + 1)]
+    if numbers == list(range(1, n + 1)) and n < int(claim.value) and first_later is not None:
+        return Verdict(
+            "not reproducible", f"calls {', '.join(map(str, numbers))}", "trust_fund: quantities callN_* with a date",
+            f"{words}; call(s) {', '.join(map(str, unseen))} appear only in sources dated after {day(ref)}, which do "
+            f"not date the launch; needs the UNVTF announcement of each call", n, strength, dates,
+        )  # fmt: skip
+    return Verdict("differs", f"calls {', '.join(map(str, numbers))}", "trust_fund: quantities callN_* with a date",
+                   f"{words}; not {int(claim.value)} calls", n, strength, dates)  # fmt: skip
 
 
 @rule_kind("call_year", inputs=("trust_fund",))
@@ -227,7 +283,7 @@ def call_year(claim: Claim, *, trust_fund: pd.DataFrame, call: int, note: str) -
         "trust_fund: " + ", ".join(rows["figure_id"].astype(str)),
         f"UNODC dates the {nth} call's awards to {', '.join(map(str, years))} ({listing})"
         + ("" if holds else f", not {int(claim.value)}: {note}"),
-        years[-1],
+        years[-1], _source_strength([r for _, r in rows.iterrows()]), _dates_of(rows),
     )  # fmt: skip
 
 
@@ -248,11 +304,11 @@ def call_launch(claim: Claim, *, trust_fund: pd.DataFrame, call: int) -> Verdict
         return Verdict(
             "differs", day(first_date), evidence,
             f"a {nth}-call figure ({first['quantity']}) is dated {day(first_date)}, before the reported launch "
-            f"{day(launch)}", day(first_date),
+            f"{day(launch)}", day(first_date), _source_strength([first]), day(first_date),
         )  # fmt: skip
     return Verdict(
         "not reproducible", f"first dated evidence {day(first_date)}", evidence,
         f"the earliest {nth}-call figure ({first['quantity']}, {day(first_date)}) comes after the reported launch "
         f"{day(launch)}, as it should; needs {claim.data_needed} for the day",
-        day(first_date),
+        day(first_date), NO_EVIDENCE, day(first_date),
     )  # fmt: skip

@@ -11,12 +11,17 @@ import pandas as pd
 
 from tipstats.claims_audit.registry import Claim
 from tipstats.claims_audit.rules.base import (
+    NO_EVIDENCE,
     Verdict,
     claim_interval,
     compare,
     num,
     rule_kind,
     statement_interval,
+    strength_of,
+    strongest,
+    text,
+    weak_support,
 )
 
 # Groups that the computed shares give only as their parts (same countries, same denominator).
@@ -68,7 +73,7 @@ def published_share(
     if rows.empty:
         return Verdict(
             "not reproducible", "no published share", f"{dataset}: {edition}",
-            f"no quotation of the {edition} share of {value}; needs the report's own figure",
+            f"no quotation of the {edition} share of {value}; needs the report's own figure", None, NO_EVIDENCE,
         )  # fmt: skip
     year = int(rows["year"].max())
     latest = rows[rows["year"] == year]
@@ -96,6 +101,9 @@ def published_share(
             "not reproducible",
             f"{quoted}: the quotations disagree with each other or cannot decide",
         )
+    strength = strongest(strength_of(text(u)) for u in latest.get("source_url", pd.Series(dtype=str)))
+    if status == "consistent":
+        explanation += weak_support(strength)
     if rise and status != "not reproducible":
         early, late = rows.iloc[0], latest.iloc[0]
         ratio = float(late["share"]) / float(early["share"])
@@ -103,7 +111,9 @@ def published_share(
             f"; up from {num(early['share'])} per cent in {int(early['year'])} "
             f"(x{ratio:.1f}; 'exponentially' is the report's word, not a fitted curve)"
         )
-    return Verdict(status, computed, evidence, explanation, shares[0])
+    return Verdict(
+        status, computed, evidence, explanation, shares[0], strength, f"{edition} (data year {year})"
+    )
 
 
 def _possessive(word: str) -> str:
@@ -121,13 +131,16 @@ def share_rose_more(
         if rows["year"].nunique() < 2:
             return Verdict(
                 "not reproducible", "no series", "victim_shares",
-                f"no two years of the {edition} share of {g}; needs the report's chart data",
+                f"no two years of the {edition} share of {g}; needs the report's chart data", None, NO_EVIDENCE,
             )  # fmt: skip
         series[g] = rows.set_index("year")["share"].astype(float)
     years = sorted(set(series[group].index) & set(series[than].index))
     y0, y1 = int(years[0]), int(years[-1])
     b0, b1 = series[group][y0], series[group][y1]
     g0, g1 = series[than][y0], series[than][y1]
+    used = pd.concat([published(victim_shares, "group", g, edition) for g in (group, than)])
+    strength = strongest(strength_of(text(u)) for u in used.get("source_url", pd.Series(dtype=str)))
+    dates = f"{edition} (data years {int(used['year'].min())}-{int(used['year'].max())})"
     more_points = (b1 - b0) > (g1 - g0)
     more_ratio = (b1 / b0) > (g1 / g0)
     computed = f"{group} {num(b0)} -> {num(b1)}, {than} {num(g0)} -> {num(g1)} per cent ({y0}-{y1})"
@@ -139,7 +152,8 @@ def share_rose_more(
     if more_points and more_ratio:
         return Verdict(
             "consistent", computed, evidence,
-            f"{_possessive(group)} share rose more than {_possessive(than)} in points and ratio: {detail}", b1 - b0,
+            f"{_possessive(group)} share rose more than {_possessive(than)} in points and ratio: {detail}"
+            + weak_support(strength), b1 - b0, strength, dates,
         )  # fmt: skip
     if not more_points and not more_ratio:
         return Verdict(
@@ -148,6 +162,8 @@ def share_rose_more(
             evidence,
             f"{_possessive(group)} share did not rise more than {_possessive(than)}: {detail}",
             b1 - b0,
+            strength,
+            dates,
         )
     return Verdict(
         "not reproducible",
@@ -155,4 +171,6 @@ def share_rose_more(
         evidence,
         f"{_possessive(group)} rise is larger on one scale only: {detail}",
         b1 - b0,
+        strength,
+        dates,
     )
