@@ -81,3 +81,26 @@ def test_off_unwritable_or_damaged_caches_compute_and_never_fail(tmp_path, monke
     for path in folder.glob("example-*.pickle"):
         path.write_bytes(b"not a pickle")
     assert cache.cached_frame("example", compute)["run"].tolist() == [5]
+
+
+def test_a_result_that_keep_refuses_is_computed_again(cache_folder):
+    compute = Counter()
+    cache.cached_frame("example", compute, keep=lambda frame: False)
+    cache.cached_frame("example", compute, keep=lambda frame: False)
+    assert compute.calls == 2 and not list(cache_folder.glob("*.pickle"))
+
+
+def test_the_kept_audit_is_the_audit(cache_folder):
+    import tipstats
+    from tipstats.claims_audit.registry import load_registry
+
+    first = tipstats.audit()
+    assert list(cache_folder.glob("claims_audit-*.pickle"))
+    kept = tipstats.audit()
+    fresh = tipstats.audit(registry=load_registry())  # an explicit registry is never served from the cache
+    pd.testing.assert_frame_equal(first, kept)
+    pd.testing.assert_frame_equal(kept, fresh)
+    pd.testing.assert_frame_equal(
+        tipstats.audit(notebook="01-ratification"),
+        tipstats.audit(notebook="01-ratification", registry=load_registry()),
+    )

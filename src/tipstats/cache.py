@@ -9,7 +9,8 @@ is unchanged. The key is a hash of everything the result can depend on:
 - every file of the reviewed reference folder (the claims registry, the non-claims list, ...);
 - the size and modification time of every raw file (the audit reads the report text and a few
   raw files directly);
-- the source of the ``tipstats`` package itself and its version.
+- the source of the ``tipstats`` package itself, its version and those of the libraries that compute
+  (:data:`LIBRARIES`).
 
 Where: ``$TIPSTATS_CACHE_DIR`` if set (``off`` turns the cache off), else ``.make/cache`` in a
 source checkout, else ``~/.cache/tipstats`` (``$XDG_CACHE_HOME``). A cache that cannot be read or
@@ -23,6 +24,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +32,7 @@ import pandas as pd
 from tipstats.paths import PACKAGE_DIR, RAW_DIR, REFERENCE_DIR, REPO_DIR, processed_dir
 
 OFF = "off"
+LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "pandera")
 
 
 def cache_dir() -> Path | None:
@@ -51,6 +54,11 @@ def inputs_key() -> str:
     from tipstats import __version__
 
     digest = hashlib.sha256(__version__.encode())
+    for library in LIBRARIES:  # results change with the libraries that compute them
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library} absent".encode())
     descriptor = processed_dir() / "datapackage.json"
     digest.update(descriptor.read_bytes() if descriptor.is_file() else b"no descriptor")
     for path in _files(REFERENCE_DIR):
@@ -63,8 +71,13 @@ def inputs_key() -> str:
     return digest.hexdigest()
 
 
-def cached_frame(name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """``compute()``, or the copy kept from an earlier call with the same :func:`inputs_key`."""
+def cached_frame(
+    name: str, compute: Callable[[], pd.DataFrame], *, keep: Callable[[pd.DataFrame], bool] | None = None
+) -> pd.DataFrame:
+    """``compute()``, or the copy kept from an earlier call with the same :func:`inputs_key`.
+
+    ``keep``: whether a computed frame may be kept (e.g. not when a computation failed).
+    """
     folder = cache_dir()
     if folder is None:
         return compute()
@@ -80,7 +93,8 @@ def cached_frame(name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         pass
     frame = compute()
-    _store(folder, name, path, frame)
+    if keep is None or keep(frame):
+        _store(folder, name, path, frame)
     return frame.copy()
 
 

@@ -154,17 +154,38 @@ def audit(
     ``inputs`` maps input names (``treaty_events``, ``party_counts``, ``trust_fund``,
     ``report_text``, ``convictions_verdicts`` ...) to values; anything not given is loaded once.
     """
-    frame = load_registry() if registry is None else registry
-    if notebook is not None:
-        if notebook not in NOTEBOOKS:
-            from tipstats.datasets import unknown_name_message
+    if notebook is not None and notebook not in NOTEBOOKS:
+        from tipstats.datasets import unknown_name_message
 
-            raise ValueError(unknown_name_message("notebook", notebook, NOTEBOOKS))
-        frame = frame[frame["see_also"] == notebook]
+        raise ValueError(unknown_name_message("notebook", notebook, NOTEBOOKS))
+    if registry is None and inputs is None:
+        # the whole audit of the repository's data: kept until data, registry or code change
+        from tipstats.cache import cached_frame
+
+        table = cached_frame("claims_audit", _default_audit, keep=_no_failure)
+    else:
+        frame = load_registry() if registry is None else registry
+        if notebook is not None:
+            frame = frame[frame["see_also"] == notebook]
+        table = _verdicts(frame, inputs)
+    if notebook is None:
+        return table
+    return table.loc[table["see_also"] == notebook, READING_COLUMNS].reset_index(drop=True)
+
+
+def _verdicts(frame: pd.DataFrame, inputs: Mapping[str, Any] | None) -> pd.DataFrame:
     cache = _Inputs(inputs)
     rows = [evaluate(Claim.from_row(row), _cache=cache) for _, row in frame.iterrows()]
-    table = pd.DataFrame(rows, columns=COLUMNS).astype("str")
-    return table[READING_COLUMNS] if notebook is not None else table
+    return pd.DataFrame(rows, columns=COLUMNS).astype("str")
+
+
+def _default_audit() -> pd.DataFrame:
+    return _verdicts(load_registry(), None)
+
+
+def _no_failure(table: pd.DataFrame) -> bool:
+    """A table with failed computations is shown but not kept: a missing library may be installed later."""
+    return not (table["status"] == FAILED).any()
 
 
 def status_counts(table: pd.DataFrame) -> pd.Series:
