@@ -14,12 +14,12 @@ SUBJECT_DATASETS_trust_fund := trust_fund
 SUBJECT_DATASETS_sources := sources
 
 # every dataset a figure draws from
-FIGURE_DATA := treaty_events party_counts legislation legislation_panel legislation_counts victim_shares \
+FIGURE_DATA := treaty_status party_counts legislation legislation_panel legislation_counts victim_shares \
 	exploitation_shares convictions trust_fund sources
 
 # the datasets each notebook reads (tests/test_notebooks.py runs each notebook with only these)
 reports/notebooks/00-claims-audit.ipynb: $(call datasets,countries country_names population treaty_events treaty_status party_counts legislation legislation_panel legislation_counts glotip glotip_quarantine victim_shares exploitation_shares convictions trust_fund sources)
-reports/notebooks/01-ratification.ipynb: $(call datasets,treaty_events party_counts sources)
+reports/notebooks/01-ratification.ipynb: $(call datasets,treaty_events treaty_status party_counts sources)
 reports/notebooks/02-legislation.ipynb: $(call datasets,countries legislation legislation_panel legislation_counts sources)
 reports/notebooks/03-convictions-vs-legislation.ipynb: $(call datasets,legislation convictions sources)
 reports/notebooks/04-victims.ipynb: $(call datasets,victim_shares exploitation_shares sources)
