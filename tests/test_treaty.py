@@ -1,4 +1,4 @@
-"""treaty_events, party_counts and the parties_as_of library.
+"""treaty_events, treaty_status, party_counts and the parties_as_of library.
 
 Known facts are derived from the raw CSVs with the csv module, or stated by the treaty README
 and the issue (the report's three accession dates); parsers and rules are tested on small
@@ -23,7 +23,7 @@ from tipstats.errors import DataValidationError
 from tipstats.paths import RAW_DIR
 from tipstats.pipeline import treaty as bt
 from tipstats.schemas.base import validate
-from tipstats.schemas.treaty import PartyCounts, TreatyEvents
+from tipstats.schemas.treaty import PartyCounts, TreatyEvents, TreatyStatus
 
 TIP = "treaty/tip_protocol_participants.csv"
 EVIDENCE = "treaty/tip_protocol_post2017_evidence.csv"
@@ -38,6 +38,11 @@ def rows(relative: str) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def events(built):
     return built["treaty_events"]
+
+
+@pytest.fixture(scope="module")
+def status(built):
+    return built["treaty_status"]
 
 
 # -- known facts ---------------------------------------------------------------------------------
@@ -389,3 +394,195 @@ def test_known_vs_official_on_hand_made_counts():
     table = known_vs_official(events=_hand_events(), counts=counts)
     assert table["known_parties"].tolist() == [3, 4]
     assert table["gap"].iloc[0] == 0 and pd.isna(table["gap"].iloc[1])
+
+
+# -- treaty_status: one row per treaty and participant ---------------------------------------------
+
+TREATIES = ["tip_protocol", "som_protocol", "untoc"]
+# The preference analysis.treaty documents (UNTC, then A/76/120, then the evidence files), written
+# out here so that the dataset is checked against the rule, not against its own code.
+DOCUMENTED_PREFERENCE = ["untc_tip_2018", "untc_som_2018", "untc_untoc_2014", "a76120", "tip_evidence",
+                         "tip_evidence_five_states"]  # fmt: skip
+
+
+def _who(frame):
+    return frame["iso3"].astype("object").fillna(frame["participant"].astype("object"))
+
+
+def test_treaty_status_has_one_row_per_treaty_and_participant(events, status):
+    assert not status.duplicated(["treaty", "participant"]).any()
+    assert not status.assign(who=_who(status)).duplicated(["treaty", "who"]).any()
+    pairs = set(zip(events["treaty"], _who(events), strict=True))
+    assert set(zip(status["treaty"], _who(status), strict=True)) == pairs
+    # every source of a participant is named, and the row used is one of them
+    expected = (
+        events.assign(who=_who(events))
+        .groupby(["treaty", "who"])["source_id"]
+        .agg(lambda s: ",".join(sorted(set(s))))
+    )
+    got = status.assign(who=_who(status)).set_index(["treaty", "who"])["source_ids"]
+    assert got.sort_index().to_dict() == expected.sort_index().to_dict()
+    assert all(u in ids.split(",") for u, ids in zip(status["source_id"], status["source_ids"], strict=True))
+    # a participant with one source keeps that source's row as it is
+    single = status[~status["source_ids"].str.contains(",")]
+    merged = single.merge(events, on=["treaty", "participant", "source_id"], suffixes=("", "_event"))
+    assert len(merged) == len(single)
+    for column in ["action_date", "action_type", "date_basis", "action_date_precision", "action_date_latest"]:
+        left, right = merged[column].astype("object"), merged[f"{column}_event"].astype("object")
+        assert (left.isna() & right.isna() | (left == right)).all(), column
+    validate(TreatyStatus, status, "treaty_status")
+
+
+def test_status_is_party_exactly_when_a_source_records_an_instrument(events, status):
+    acted = events[events["date_basis"] != "no_action"]
+    parties = set(zip(acted["treaty"], _who(acted), strict=True))
+    got = set(zip(status["treaty"], _who(status), strict=True))
+    party = status["status"] == "party"
+    assert set(zip(status.loc[party, "treaty"], _who(status[party]), strict=True)) == parties
+    assert got - parties == set(zip(status.loc[~party, "treaty"], _who(status[~party]), strict=True))
+    assert status.loc[~party, "signature_date"].notna().all()
+
+
+def _documented_known(events, treaty, day):
+    """Parties known at ``day`` by the documented rule, computed here from the rows of treaty_events."""
+    rows = events[(events["treaty"] == treaty) & (events["date_basis"] != "no_action")].copy()
+    rows["who"] = _who(rows)
+    rows["rank"] = rows["source_id"].map(DOCUMENTED_PREFERENCE.index)
+    rows["width"] = (rows["action_date_latest"] - rows["action_date_earliest"]).dt.days.fillna(float("inf"))
+    rows = rows.sort_values(["who", "rank", "width", "source_id"]).drop_duplicates("who")
+    return set(rows.loc[rows["action_date_latest"] <= day, "participant"])
+
+
+def test_counts_from_treaty_status_equal_parties_as_of(events, status):
+    later = events.loc[events["action_date_latest"] > "2017-12-31", "action_date_latest"]
+    dates = [pd.Timestamp(d) for d in ["2003-12-25", "2010-01-01", "2017-12-31", "2019-12-31", "2021-06-09"]]
+    dates += sorted(set(later)) + [d - pd.Timedelta(days=1) for d in sorted(set(later))]
+    for treaty in TREATIES:
+        for day in dates:
+            rows = status[(status["treaty"] == treaty) & (status["status"] == "party")]
+            from_dataset = set(rows.loc[rows["action_date_latest"] <= day, "participant"])
+            assert from_dataset == _documented_known(events, treaty, day), (treaty, day)
+            assert set(parties_as_of(day, treaty, status=status)["participant"]) == from_dataset
+            assert set(parties_as_of(day, treaty, events=events)["participant"]) == from_dataset
+            assert party_count_as_of(day, treaty, status=status) == len(from_dataset)
+
+
+def test_the_loaded_dataset_is_what_parties_as_of_reads(status):
+    import tipstats
+
+    loaded = tipstats.load("treaty_status")
+    pd.testing.assert_frame_equal(loaded, status, check_dtype=False)
+    for day in ["2017-12-31", "2021-06-09", "2024-12-31"]:
+        assert len(tipstats.parties_as_of(day)) == len(parties_as_of(day, status=status))
+
+
+def _raw_windows(participant):
+    """Each source's dating of ``participant``'s TIP Protocol action, and whether a raw note records a
+    conflict, read from the raw files with the csv module and the report text."""
+    windows, noted = [], False
+    for r in rows(TIP):
+        if r["participant"] == participant and r["action_date"]:
+            day = pd.Timestamp(r["action_date"])
+            windows.append(("untc_tip_2018", day, day))
+    report = bt.report_accessions((RAW_DIR / "report/A-76-120.txt").read_text(encoding="utf-8"))
+    for r in report[report["participant"] == participant].itertuples():
+        windows.append(("a76120", r.action_date, r.action_date))
+    for source_id, path in [("tip_evidence", EVIDENCE), ("tip_evidence_five_states", EVIDENCE_R2)]:
+        for r in rows(path):
+            if r["participant"] != participant:
+                continue
+            noted |= "conflict" in r["note"].lower()
+            if r["evidence_kind"] == "entry_into_force_date":
+                day = pd.Timestamp(r["implied_deposit_date_derived"])
+                windows.append((source_id, day, day))
+            elif r["evidence_kind"] in {"month", "year"}:
+                windows.append((source_id, *bt.partial_date_bounds(r["date_as_given_iso"])[1:]))
+    return windows, noted
+
+
+@pytest.mark.parametrize("participant", ["Nepal", "Comoros", "Brunei Darussalam", "Bhutan"])
+def test_conflict_is_flagged_as_the_sources_say(status, participant):
+    windows, noted = _raw_windows(participant)
+    assert windows  # the participant is dated by some source
+    dates_disagree = max(w[1] for w in windows) > min(w[2] for w in windows)
+    row = status[(status["treaty"] == "tip_protocol") & (status["participant"] == participant)].iloc[0]
+    assert bool(row["conflict"]) == (dates_disagree or noted)
+    if row["conflict"]:
+        assert "CONFLICT" in row["note"]
+    if len(row["source_ids"].split(",")) > 1:  # the note names each source's value (its narrowest)
+        for source_id in {w[0] for w in windows}:
+            first, last = min(((w[1], w[2]) for w in windows if w[0] == source_id), key=lambda w: w[1] - w[0])
+            value = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
+            assert f"{source_id}: {value}" in row["note"]
+
+
+def test_nepal_uses_the_report_day_and_names_the_other_sources(status):
+    windows, _ = _raw_windows("Nepal")
+    nepal = status[(status["treaty"] == "tip_protocol") & (status["participant"] == "Nepal")].iloc[0]
+    report = [w for w in windows if w[0] == "a76120"]
+    assert not any(w[0] == "untc_tip_2018" for w in windows) and len(report) == 1
+    assert (nepal["source_id"], nepal["action_date"]) == ("a76120", report[0][1])
+    assert nepal["action_types"] == "accession/ratification"  # A/76/120 against the news page's words
+    assert "different actions" in nepal["note"]
+
+
+def test_a_changed_input_changes_the_resolution(events):
+    def nepal(frame):
+        return frame[(frame["treaty"] == "tip_protocol") & (frame["participant"] == "Nepal")].iloc[0]
+
+    before = nepal(bt.resolve_status(events))
+    # without the report's rows, Nepal's narrowest evidence (its year) is used
+    without = nepal(bt.resolve_status(events[events["source_id"] != "a76120"]))
+    evidence = events[(events["participant"] == "Nepal") & (events["source_id"] == "tip_evidence")].iloc[0]
+    assert before["source_id"] == "a76120" and without["source_id"] == "tip_evidence"
+    assert (without["action_date_earliest"], without["action_date_latest"]) == (
+        evidence["action_date_earliest"],
+        evidence["action_date_latest"],
+    )
+    assert pd.isna(without["action_date"]) and without["action_date_precision"] == "year"
+    # a report day outside the evidence's year is a conflict, and the note names both values
+    moved = events.copy()
+    at = moved.index[(moved["participant"] == "Nepal") & (moved["source_id"] == "a76120")]
+    new_day = evidence["action_date_latest"] + pd.Timedelta(days=1)
+    moved.loc[at, ["action_date", "action_date_earliest", "action_date_latest"]] = new_day
+    changed = nepal(bt.resolve_status(moved))
+    assert not before["conflict"] and changed["conflict"]
+    assert f"{new_day:%Y-%m-%d}" in changed["note"] and "CONFLICT" in changed["note"]
+    # a UNTC row, once there, is used before the report
+    untc = events.loc[at].assign(source_id="untc_tip_2018", action_type="ratification")
+    assert nepal(bt.resolve_status(pd.concat([events, untc])))["source_id"] == "untc_tip_2018"
+
+
+def test_a_conflict_in_the_compilers_note_is_flagged():
+    raw, codes = _evidence(
+        ["A", "month", "acceding in May 2020", "2020-05", None, "u1", None, None],
+        ["A", "speech", "a minister's date", "2020-04-02", None, "u2", None, "CONFLICT with the month"],
+    )
+    evidence, failures = bt.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
+    assert failures == []
+    flagged = bt.resolve_status(evidence).iloc[0]
+    assert flagged["conflict"] and "CONFLICT with the month" in flagged["note"]
+    raw.loc[1, "note"] = "a remark"
+    evidence, _ = bt.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
+    assert not bt.resolve_status(evidence).iloc[0]["conflict"]
+
+
+@pytest.mark.parametrize(
+    "column, value, check",
+    [
+        ("status", "signatory_only", "signatory_only"),  # a party row called a signatory
+        ("conflict", True, "a conflict has a note"),
+        ("source_id", "tip_evidence", "source_id is one of source_ids"),
+    ],
+)
+def test_status_model_rejects(status, column, value, check):
+    bad = status.copy()
+    albania = bad.index[(bad["participant"] == "Albania") & (bad["treaty"] == "tip_protocol")][0]
+    bad.loc[albania, column] = value
+    with pytest.raises(DataValidationError, match=check):
+        validate(TreatyStatus, bad, "treaty_status")
+
+
+def test_status_model_rejects_a_second_row_for_a_participant(status):
+    with pytest.raises(DataValidationError, match="duplicate"):
+        validate(TreatyStatus, pd.concat([status, status.iloc[[0]]]), "treaty_status")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["load_countries", "load_country_names", "load_population", "load_treaty_events", "load_party_counts", "load_legislation", "load_legislation_panel", "load_legislation_counts", "load_glotip", "load_glotip_quarantine", "load_victim_shares", "load_exploitation_shares", "load_convictions", "load_trust_fund", "load_sources"]
+__all__ = ["load_countries", "load_country_names", "load_population", "load_treaty_events", "load_treaty_status", "load_party_counts", "load_legislation", "load_legislation_panel", "load_legislation_counts", "load_glotip", "load_glotip_quarantine", "load_victim_shares", "load_exploitation_shares", "load_convictions", "load_trust_fund", "load_sources"]
 
 
 def load_countries() -> pd.DataFrame:
@@ -217,10 +217,10 @@ def load_treaty_events() -> pd.DataFrame:
       Bhutanese press release dates the hand-over of the instrument 21 March 2023 (kept in the note).
     - Dates 'derived_entry_into_force_30_day_rule' are entry-into-force dates minus 30 days (art. 17(2)
       of the Protocol); the rule matched 36 of 36 parties checked against the UNTC table.
-    - Where several sources date the same State's action, every row is kept (one per source_id).
-      `tipstats.parties_as_of` uses one row per State: the UNTC table first (the depositary's record),
-      then A/76/120 (it cites the UNTC status as at 9 June 2021 and gives days), then the evidence row
-      with the narrowest date bounds.
+    - Where several sources date the same State's action, every row is kept (one per source_id). The
+      dataset `treaty_status` has one row per State (what `tipstats.parties_as_of` counts): the UNTC
+      table first (the depositary's record), then A/76/120 (it cites the UNTC status as at 9 June 2021
+      and gives days), then the evidence row with the narrowest date bounds.
     - Not parties: the evidence file on five States says Tonga (2023, 2024) and the Republic of the
       Congo (2024) were still not parties; they have no event rows. Congo and Uganda are 2018
       signatories whose later status is unknown. The signature columns are final (signature closed on 12
@@ -231,6 +231,82 @@ def load_treaty_events() -> pd.DataFrame:
     from tipstats.loaders import load
 
     return load("treaty_events")
+
+
+def load_treaty_status() -> pd.DataFrame:
+    """Treaty status: one row per participant and treaty (UNTOC and its two Protocols).
+
+    Whether each participant of the UN Convention against Transnational Organized Crime, its Trafficking
+    in Persons Protocol and its Smuggling of Migrants Protocol is a party or only a signatory, and the
+    one date used for its instrument, resolved from the rows of `treaty_events` (one per source): the UN
+    Treaty Collection table first, then A/76/120, then the narrowest later evidence. Each row names
+    every source and flags sources whose dates conflict. Count the parties at a date with
+    `action_date_latest`.
+
+    Columns
+    -------
+    iso3                   str: Code of the State (key into `countries`); missing only for the European
+        Union.
+    participant            str: Participant name as in the row used (UN names of the time).
+    treaty                 str: tip_protocol (Trafficking in Persons Protocol), som_protocol (Smuggling
+        of Migrants Protocol) or untoc (UN Convention against Transnational Organized Crime).
+    status                 str: party (some source records a ratification, accession or other joining
+        instrument, dated or not) or signatory_only (signed, and no source here records an instrument).
+    signature_date         datetime64[ns]: Date of signature, from the first source (in the order of
+        preference) that gives one; missing if the participant did not sign or no source says.
+    action_type            str: The instrument as the row used names it (ratification, accession, ...);
+        missing for a signatory or when that source does not name it.
+    action_date            datetime64[ns]: The day used, where the row used gives a day; missing when it
+        gives only a month, a year or a window (see the bounds), no date, or there is no action.
+    action_date_precision  str: day, month, year, window or none: how precisely the row used dates the
+        action.
+    action_date_earliest   datetime64[ns]: First day the action can have happened on, by the row used
+        (equals action_date for a day).
+    action_date_latest     datetime64[ns]: Last day the action can have happened on, by the row used
+        (equals action_date for a day); a party counts as known at a date on or after it.
+    date_basis             str: How the date used is known, as in `treaty_events`: stated,
+        derived_entry_into_force_30_day_rule, inferred_reporting_period, not_given (a party without a
+        date) or no_action (signatory).
+    source_id              str: Source of the row used; key into `sources` (and, with treaty and
+        participant, into `treaty_events`).
+    source_url             str: Address of the page of the row used; missing where the sources
+        registry's entry is the reference (UNTC tables, A/76/120).
+    source_ids             str: Every source with a row for this treaty and participant, comma-separated
+        and sorted (keys into `sources`).
+    action_types           str: Every kind of instrument the sources name, '/'-separated and sorted;
+        missing when none names one.
+    conflict               bool: True when the sources' dates do not agree (the dated rows' bounds share
+        no day: different days, or windows that do not meet) or a note of the sources records a
+        conflict; `note` says which.
+    note                   str: Where several sources have a row: each source's value (date, precision,
+        basis, action), the row used and why; any conflict, with the notes that record it. Missing for a
+        single source without conflict.
+
+    Caveats
+    -------
+    - Resolved from `treaty_events`, which keeps every source's row: the row used for a participant is a
+      joining action of a UNTC table first (the depositary's record), then of A/76/120 (it cites the
+      UNTC status as at 9 June 2021 and gives days), then the evidence row with the narrowest date
+      bounds (tip_evidence before tip_evidence_five_states). The rule is the one
+      `tipstats.parties_as_of` and the ratification figures count with; `source_ids` names every source
+      and `note` their values.
+    - As incomplete after 2017 as `treaty_events` (see its caveats): a State that joined after the UNTC
+      tables and that no other source here documents is missing, or shown as `signatory_only` when it
+      had signed; `signatory_only` means that no source here records an instrument, not that none
+      exists. States that no source lists at all (the evidence file on five States names Tonga as still
+      not a party) have no row.
+    - `conflict` is about dates: the dated sources' bounds do not share a day, or a note records a
+      conflict (the build's convention, also used by its cross-source rule), including the compiler's
+      notes in the evidence files, which `treaty_events` does not publish (they are quoted here). A
+      difference in the kind of action (A/76/120 'accession' against a news page's 'ratified') is named
+      in `note` and `action_types` but not flagged.
+    - Nepal's day rests on A/76/120 alone; the other sources give the year or no date (see `note`).
+
+    The same as ``tipstats.load('treaty_status')``: validated before it is returned.
+    """
+    from tipstats.loaders import load
+
+    return load("treaty_status")
 
 
 def load_party_counts() -> pd.DataFrame:

@@ -46,6 +46,7 @@ DATASETS: dict[str, Dataset] = {
         Dataset("country_names", "countries", "CountryNames"),
         Dataset("population", "population", "Population"),
         Dataset("treaty_events", "treaty", "TreatyEvents"),
+        Dataset("treaty_status", "treaty", "TreatyStatus"),
         Dataset("party_counts", "treaty", "PartyCounts"),
         Dataset("legislation", "legislation", "Legislation"),
         Dataset("legislation_panel", "legislation", "LegislationPanel"),

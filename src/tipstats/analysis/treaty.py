@@ -1,4 +1,4 @@
-"""Parties to the UN treaties at any date, from ``treaty_events``, and the gap to the official counts.
+"""Parties to the UN treaties at any date, from ``treaty_status``, and the gap to the official counts.
 
 Every count of parties in tipstats (``tipstats.parties_as_of``, the ratification figures, the
 claims audit) starts from :func:`party_windows`: one row per participant with the bounds of the
@@ -6,15 +6,18 @@ date by which it became a party. The counts at a date are :func:`party_counts` o
 
 Which row counts for a State
 ----------------------------
-``treaty_events`` keeps one row per State *and source*; :func:`party_windows` keeps one row per
-State (the European Union counts as a party, under its name). The preference is:
+``treaty_events`` keeps one row per State *and source*; the dataset ``treaty_status`` keeps one
+row per State and treaty (the European Union counts as a party, under its name), resolved by
+:func:`tipstats.pipeline.treaty.resolve_status`, its one home. The preference is:
 
 1. a UNTC table (the depositary's own record);
 2. A/76/120 (it cites the UNTC status as at 9 June 2021 and gives exact days);
 3. the evidence file row with the narrowest date bounds (tip_evidence before tip_evidence_five_states).
 
-Signature-only rows never count. Sources can be left out (``exclude_sources``): the claims audit
-leaves out the report's own rows, which cannot confirm the report.
+Signature-only rows never count. By default the functions below read ``treaty_status``; given
+``events`` (rows like ``treaty_events``) they resolve those rows by the same rule. Sources can be
+left out of given or loaded events (``exclude_sources``): the claims audit leaves out the report's
+own rows, which cannot confirm the report.
 
 Dates that are not a day
 ------------------------
@@ -37,16 +40,9 @@ import pandas as pd
 
 from tipstats.datasets import unknown_name_message
 from tipstats.facts import JOINING_ACTIONS, TREATIES
+from tipstats.pipeline.treaty import SOURCE_PRIORITY, resolve_status  # noqa: F401  (the rule's home)
 from tipstats.report import REPORT_SOURCE_ID
 
-SOURCE_PRIORITY = {
-    "untc_tip_2018": 0,
-    "untc_som_2018": 0,
-    "untc_untoc_2014": 0,
-    REPORT_SOURCE_ID: 1,
-    "tip_evidence": 2,
-    "tip_evidence_five_states": 3,
-}
 #: How :func:`party_windows` makes one row of a participant's rows.
 COMBINE = ("preferred", "bounds")
 #: The source id of A/76/120's own rows.
@@ -65,6 +61,41 @@ def _events(events: pd.DataFrame | None) -> pd.DataFrame:
 
         return load("treaty_events")
     return events
+
+
+def treaty_status(
+    events: pd.DataFrame | None = None,
+    *,
+    status: pd.DataFrame | None = None,
+    exclude_sources: Iterable[str] = (),
+) -> pd.DataFrame:
+    """One row per treaty and participant: ``status`` if given, else ``events`` resolved by the rule
+    of ``treaty_status`` (after leaving out ``exclude_sources``), else ``tipstats.load("treaty_status")``
+    (or, when sources are left out, ``treaty_events`` resolved without them)."""
+    exclude = list(exclude_sources)
+    if status is not None:
+        if events is not None or exclude:
+            raise ValueError("give either status or events (with exclude_sources), not both")
+        return status
+    if events is None and not exclude:
+        from tipstats.loaders import load
+
+        return load("treaty_status")
+    frame = _events(events)
+    return resolve_status(frame[~frame["source_id"].isin(exclude)])
+
+
+def windows_from_status(status: pd.DataFrame, treaty: str = "tip_protocol") -> pd.DataFrame:
+    """The parties of ``treaty`` in a ``treaty_status`` frame, with ``who``, ``earliest``, ``latest``
+    and ``n_rows`` (the number of sources), sorted by participant (see :func:`party_windows`)."""
+    _check_treaty(treaty)
+    rows = status[(status["treaty"] == treaty) & (status["status"] == "party")].copy()
+    day = pd.to_datetime(rows["action_date"])
+    rows["earliest"] = pd.to_datetime(rows["action_date_earliest"]).fillna(day)
+    rows["latest"] = pd.to_datetime(rows["action_date_latest"]).fillna(day)
+    rows["who"] = rows["iso3"].astype("object").fillna(rows["participant"].astype("object"))
+    rows["n_rows"] = (rows["source_ids"].astype("str").str.count(",") + 1).astype("int64")
+    return rows.sort_values("participant", kind="stable").reset_index(drop=True)
 
 
 def _as_date(date, argument: str = "date") -> pd.Timestamp:
@@ -110,22 +141,24 @@ def party_windows(
     *,
     exclude_sources: Iterable[str] = (),
     combine: str = "preferred",
+    status: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per participant with a joining action on ``treaty``.
 
-    ``events=None`` means ``tipstats.load("treaty_events")``; rows of ``exclude_sources`` are left
-    out first. ``combine`` says how a participant's rows become one:
+    ``combine`` says how a participant's rows become one:
 
-    - ``"preferred"``: the row chosen by the preference above; it keeps the chosen source's
-      columns and adds ``who`` (the ISO3 code, or the name where there is none), ``earliest`` and
-      ``latest`` (the bounds of the date, ``action_date`` where the bounds are empty), and over
-      every row of the participant: ``source_ids`` (comma-separated), ``action_types``
-      ('/'-separated) and ``n_rows``. Sorted by participant.
-    - ``"bounds"``: what all dated rows allow together (the claims audit, which weighs every
-      source): ``earliest`` is the earliest bound any row gives, ``latest`` the earliest date by
-      which some row already shows a party; undated rows are left out. Columns ``who``,
-      ``participant``, ``earliest``, ``latest``, ``action_types``, ``source_ids``, ``n_rows``
-      (over the dated rows), sorted by ``who``.
+    - ``"preferred"``: the participant's row of ``treaty_status`` (``status`` if given; else
+      ``events`` resolved by the same rule, rows of ``exclude_sources`` left out first; else
+      ``tipstats.load("treaty_status")``). It keeps the dataset's columns (``source_id`` the row
+      used, ``source_ids`` every source, ``action_types``, ``conflict``, ``note``) and adds ``who``
+      (the ISO3 code, or the name where there is none), ``earliest`` and ``latest`` (the bounds of
+      the date, ``action_date`` where the bounds are empty) and ``n_rows`` (the number of sources).
+      Sorted by participant.
+    - ``"bounds"``: what all dated rows of ``events`` (default ``tipstats.load("treaty_events")``)
+      allow together (the claims audit, which weighs every source): ``earliest`` is the earliest
+      bound any row gives, ``latest`` the earliest date by which some row already shows a party;
+      undated rows are left out. Columns ``who``, ``participant``, ``earliest``, ``latest``,
+      ``action_types``, ``source_ids``, ``n_rows`` (over the dated rows), sorted by ``who``.
 
     ``action_type`` and ``action_date`` may be absent from ``events`` (then: not stated).
 
@@ -136,34 +169,28 @@ def party_windows(
     [Timestamp('2020-01-01 00:00:00'), Timestamp('2020-12-31 00:00:00')]
     """
     _check_treaty(treaty)
+    if combine not in COMBINE:
+        raise ValueError(f"combine must be one of {', '.join(map(repr, COMBINE))}, not {combine!r}")
+    if combine == "preferred":
+        return windows_from_status(
+            treaty_status(events, status=status, exclude_sources=exclude_sources), treaty
+        )
+    if status is not None:
+        raise ValueError(
+            'combine="bounds" weighs every row of events; a treaty_status frame has one per State'
+        )
     frame = _events(events)
     optional = [c for c in ("action_type", "action_date") if c not in frame.columns]
     frame = frame.assign(**dict.fromkeys(optional, pd.NA)) if optional else frame
     action = frame["action_type"].astype("object")
     joining = action.isna() | action.isin(JOINING_ACTIONS)
     keep = (frame["treaty"] == treaty) & (frame["date_basis"] != "no_action") & joining
-    if combine not in COMBINE:
-        raise ValueError(f"combine must be one of {', '.join(map(repr, COMBINE))}, not {combine!r}")
     frame = frame[keep & ~frame["source_id"].isin(list(exclude_sources))].copy()
     day = pd.to_datetime(frame["action_date"])
     frame["earliest"] = pd.to_datetime(frame["action_date_earliest"]).fillna(day)
     frame["latest"] = pd.to_datetime(frame["action_date_latest"]).fillna(day)
     frame["who"] = frame["iso3"].astype("object").fillna(frame["participant"].astype("object"))
-    if combine == "bounds":
-        return _bounds_windows(frame)
-    unknown = set(frame["source_id"]) - set(SOURCE_PRIORITY)
-    if unknown:
-        raise ValueError(f"no preference defined for source(s) {sorted(unknown)}")
-    every = frame.groupby("who", sort=False)
-    frame["source_ids"] = every["source_id"].transform(lambda s: ",".join(sorted(set(s.astype(str)))))
-    frame["action_types"] = every["action_type"].transform(_joined)
-    frame["n_rows"] = every["source_id"].transform("size").astype("int64")
-    frame["_priority"] = frame["source_id"].map(SOURCE_PRIORITY)
-    width = (frame["action_date_latest"] - frame["action_date_earliest"]).dt.days.astype("float64")
-    frame["_width"] = width.fillna(float("inf"))  # an undated action is the least precise
-    frame = frame.sort_values(["who", "_priority", "_width", "source_id"], kind="stable")
-    chosen = frame.drop_duplicates("who").drop(columns=["_priority", "_width"])
-    return chosen.sort_values("participant").reset_index(drop=True)
+    return _bounds_windows(frame)
 
 
 def _bounds_windows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -212,12 +239,19 @@ def party_counts(windows: pd.DataFrame, dates) -> pd.DataFrame:
     )
 
 
-def parties_as_of(date, treaty: str = "tip_protocol", events: pd.DataFrame | None = None) -> pd.DataFrame:
+def parties_as_of(
+    date,
+    treaty: str = "tip_protocol",
+    events: pd.DataFrame | None = None,
+    *,
+    status: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Participants whose action on ``treaty`` is known to precede (or fall on) ``date``.
 
-    ``date`` is anything :class:`pandas.Timestamp` accepts. ``events=None`` means
-    ``tipstats.load("treaty_events")``. One row per participant (see the module docstring for
-    which source's row is used). An action dated only to a month, year or window is included
+    ``date`` is anything :class:`pandas.Timestamp` accepts. The rows are those of the dataset
+    ``treaty_status`` (or of ``status``; or ``events``, rows like ``treaty_events``, resolved by
+    its rule): one row per participant (see the module docstring for which source's row is
+    used). An action dated only to a month, year or window is included
     only if its latest bound (``action_date_latest``) is on or before ``date``; use
     :func:`party_count_range` for the count that also admits the uncertain ones.
 
@@ -229,23 +263,33 @@ def parties_as_of(date, treaty: str = "tip_protocol", events: pd.DataFrame | Non
     ['Bangladesh', 'Brunei Darussalam', 'Comoros', 'Nepal', 'Palau']
     """
     day = _as_date(date)
-    rows = party_windows(events, treaty)
+    rows = party_windows(events, treaty, status=status)
     known = rows["latest"].notna() & (rows["latest"] <= day)
     return rows[known].reset_index(drop=True)
 
 
-def party_count_as_of(date, treaty: str = "tip_protocol", events: pd.DataFrame | None = None) -> int:
+def party_count_as_of(
+    date,
+    treaty: str = "tip_protocol",
+    events: pd.DataFrame | None = None,
+    *,
+    status: pd.DataFrame | None = None,
+) -> int:
     """Number of parties known at ``date`` (the rows of :func:`parties_as_of`).
 
     >>> import tipstats
     >>> tipstats.party_count_as_of("2018-01-15"), tipstats.party_count_as_of("2021-06-09")
     (173, 178)
     """
-    return int(party_counts(party_windows(events, treaty), [date])["known"].iloc[0])
+    return int(party_counts(party_windows(events, treaty, status=status), [date])["known"].iloc[0])
 
 
 def party_count_range(
-    date, treaty: str = "tip_protocol", events: pd.DataFrame | None = None
+    date,
+    treaty: str = "tip_protocol",
+    events: pd.DataFrame | None = None,
+    *,
+    status: pd.DataFrame | None = None,
 ) -> tuple[int, int]:
     """Lowest and highest number of parties at ``date`` that the rows allow.
 
@@ -256,14 +300,18 @@ def party_count_range(
     >>> tipstats.party_count_range("2019-12-31")  # Palau's window (2019-04-01..2020-03-31) is open
     (174, 175)
     """
-    at = party_counts(party_windows(events, treaty), [date]).iloc[0]
+    at = party_counts(party_windows(events, treaty, status=status), [date]).iloc[0]
     return int(at["known"]), int(at["known"] + at["open"] + at["undated"])
 
 
 def known_vs_official(
-    treaty: str = "tip_protocol", events: pd.DataFrame | None = None, counts: pd.DataFrame | None = None
+    treaty: str = "tip_protocol",
+    events: pd.DataFrame | None = None,
+    counts: pd.DataFrame | None = None,
+    *,
+    status: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Each official count next to the parties the rows of ``treaty_events`` can name at that date.
+    """Each official count next to the parties the rows of ``treaty_status`` can name at that date.
 
     ``counts=None`` means ``tipstats.load("party_counts")``. The known counts are taken at the
     last day the count's date can mean (``date_latest``: the end of the month for '2021-01').
@@ -280,7 +328,7 @@ def known_vs_official(
 
         counts = load("party_counts")
     counts = counts[counts["treaty"] == treaty]
-    at = party_counts(party_windows(events, treaty), counts["date_latest"])
+    at = party_counts(party_windows(events, treaty, status=status), counts["date_latest"])
     out = counts[["date", "date_latest", "parties", "parties_as_given", "qualifier", "source_id"]].copy()
     out["known_parties"] = pd.array(at["known"].tolist(), dtype="Int64")
     out["known_parties_max"] = pd.array((at["known"] + at["open"] + at["undated"]).tolist(), dtype="Int64")
@@ -288,7 +336,9 @@ def known_vs_official(
     return out.reset_index(drop=True)
 
 
-def cumulative_parties(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
+def cumulative_parties(
+    events: pd.DataFrame | None = None, treaty: str = "tip_protocol", *, status: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Step series of parties known over time: columns date, known (lower), possible (upper).
 
     ``known`` and ``possible`` (known + open) are :func:`party_counts` at every date on which
@@ -304,7 +354,7 @@ def cumulative_parties(events: pd.DataFrame, treaty: str) -> pd.DataFrame:
     >>> cumulative_parties(events, "untoc")[["known", "possible"]].values.tolist()
     [[0, 0], [1, 1], [2, 2], [2, 3], [3, 3]]
     """
-    windows = party_windows(events, treaty)
+    windows = party_windows(events, treaty, status=status)
     dates = sorted(set(windows["earliest"].dropna()) | set(windows["latest"].dropna()))
     if not dates:
         return pd.DataFrame({"date": pd.to_datetime([]), "known": [], "possible": []})
@@ -328,7 +378,10 @@ def count_at(series: pd.DataFrame, date: pd.Timestamp, column: str = "known") ->
 
 
 def untc_last_action(events: pd.DataFrame, treaty: str = "tip_protocol") -> pd.Timestamp:
-    """The latest action date in the UNTC table of ``treaty`` (where the depositary's record ends)."""
+    """The latest action date in the UNTC table of ``treaty`` (where the depositary's record ends).
+
+    ``events`` are rows of ``treaty_events`` or of ``treaty_status`` (where a UNTC action is
+    always the row used)."""
     _check_treaty(treaty)
     untc = events.loc[(events["treaty"] == treaty) & events["source_id"].str.startswith("untc_")]
     return pd.Timestamp(untc["action_date"].max())
@@ -354,9 +407,11 @@ def _when(row: pd.Series) -> str:
     return f"{early:%b %Y}-{late:%b %Y}"
 
 
-def later_accessions(events: pd.DataFrame, after: pd.Timestamp) -> pd.DataFrame:
+def later_accessions(
+    events: pd.DataFrame | None, after: pd.Timestamp, *, status: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The Protocol parties (one row each) whose action is dated after ``after``, with a label."""
-    rows = party_windows(events, "tip_protocol")
+    rows = party_windows(events, "tip_protocol", status=status)
     later = rows.loc[rows["action_date_latest"] > after].copy()
     later = later.sort_values(["action_date_earliest", "participant"]).reset_index(drop=True)
     later["when"] = [_when(r) for _, r in later.iterrows()]

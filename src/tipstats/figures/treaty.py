@@ -1,7 +1,8 @@
 """Ratification: parties over time from the action dates, and the gap to the official counts after 2017.
 
 The cumulative lines count, at each date, the participants whose action is known to precede it
-(``tipstats.analysis.treaty.party_windows``: one row per State, the depositary's table first). An action known
+(the dataset ``treaty_status``, through ``tipstats.analysis.treaty.party_windows``: one row per State,
+the depositary's table first). An action known
 only to a window (Palau) counts from the end of its window; the pale band above the line reaches
 the count that also admits it from the start of its window. The dated counts of parties
 (``party_counts``) are drawn as separate points, never joined to the line: after the UN Treaty
@@ -23,6 +24,7 @@ from tipstats.analysis.treaty import (
     official_points,
     untc_last_action,
 )
+from tipstats.analysis.treaty import treaty_status as treaty_status_of
 from tipstats.facts import TIP_PROTOCOL_IN_FORCE
 from tipstats.figures import _claims
 from tipstats.figures import style as S
@@ -44,6 +46,18 @@ def _load(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
     import tipstats
 
     return tipstats.load(name)
+
+
+def _status(treaty_status: pd.DataFrame | None, treaty_events: pd.DataFrame | None) -> pd.DataFrame:
+    """The ``treaty_status`` rows: as given, else ``treaty_events`` as given resolved by its rule, else loaded."""
+    if treaty_status is not None or treaty_events is None:
+        return _load("treaty_status", treaty_status)
+    return treaty_status_of(treaty_events)
+
+
+def _source_ids(status: pd.DataFrame) -> list[str]:
+    """Every source behind the rows, in the order of the rows."""
+    return [sid for ids in status["source_ids"] for sid in str(ids).split(",")]
 
 
 def _period(claims_registry: pd.DataFrame | None) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -88,12 +102,12 @@ def _draw_official(ax, points: pd.DataFrame, *, label_report: bool = True) -> No
 
 
 def _draw_lines(
-    ax, events: pd.DataFrame, treaties: list[str], start: pd.Timestamp, at: str = "end"
+    ax, status: pd.DataFrame, treaties: list[str], start: pd.Timestamp, at: str = "end"
 ) -> dict[str, pd.DataFrame]:
     series = {}
     lines = []
     for treaty in treaties:
-        steps = cumulative_parties(events, treaty)
+        steps = cumulative_parties(treaty=treaty, status=status)
         if steps.empty:
             continue
         series[treaty] = steps
@@ -120,7 +134,7 @@ def _draw_lines(
     "ratification_timeline",
     caption="Cumulative parties to the Trafficking in Persons Protocol, the Smuggling of Migrants Protocol and the "
     "Organized Crime Convention from the UN Treaty Collection action dates, with the dated counts of parties.",
-    datasets=("treaty_events", "party_counts", "sources"),
+    datasets=("treaty_status", "party_counts", "sources"),
     notebook="01-ratification",
 )
 def ratification_timeline(
@@ -128,28 +142,32 @@ def ratification_timeline(
     party_counts: pd.DataFrame | None = None,
     sources: pd.DataFrame | None = None,
     claims_registry: pd.DataFrame | None = None,
+    treaty_status: pd.DataFrame | None = None,
 ) -> Figure:
-    """Parties over time for the three treaties (known rows), with the official counts as points."""
-    events = _load("treaty_events", treaty_events)
+    """Parties over time for the three treaties (known rows), with the official counts as points.
+
+    The parties are the rows of ``treaty_status`` (default: the dataset); ``treaty_events``, when
+    given instead, are resolved by the same rule."""
+    status = _status(treaty_status, treaty_events)
     counts = _load("party_counts", party_counts)
     start = pd.Timestamp("2000-01-01")
     in_force = TIP_PROTOCOL_IN_FORCE
-    tip = cumulative_parties(events, "tip_protocol")
-    at_force, latest_untc = count_at(tip, in_force), untc_last_action(events)
+    tip = cumulative_parties(treaty="tip_protocol", status=status)
+    at_force, latest_untc = count_at(tip, in_force), untc_last_action(status)
     at_untc = count_at(tip, latest_untc)
     fig, ax = S.new_figure(
         f"Trafficking Protocol parties rose from {at_force} in {in_force.year} to {at_untc} by {latest_untc.year}",
         "Cumulative number of parties (States and the European Union) by date of deposit of the instrument, from "
         "the UN Treaty Collection tables and later documented accessions; diamonds: dated counts of parties to "
         "the Trafficking in Persons Protocol (filled: A/76/120).",
-        source_ids=[*events["source_id"].unique(), *counts["source_id"].unique()],
+        source_ids=[*_source_ids(status), *counts["source_id"].unique()],
         sources=sources,
         note="The tables end in January 2018 (the Convention: January 2014): later parties appear only where a "
         "source documents them, so after 2017 the lines can fall below the dated counts.",
         width=8.5,
         right=1.9,
     )
-    _draw_lines(ax, events, ["untoc", "som_protocol", "tip_protocol"], start, at="right")
+    _draw_lines(ax, status, ["untoc", "som_protocol", "tip_protocol"], start, at="right")
     _draw_official(ax, official_points(counts), label_report=False)
     S.add_event_rule(ax, in_force, f"Protocol in force\n({in_force.day} {in_force:%b %Y})")
     S.add_period(ax, *_period(claims_registry), "Reporting\nperiod")
@@ -165,7 +183,7 @@ def ratification_timeline(
     "ratification_gap",
     caption="Trafficking in Persons Protocol parties since 2016: the parties the rows can date against the dated "
     "counts, each later accession labelled with how its date is known, the reporting period and paragraph 5 marked.",
-    datasets=("treaty_events", "party_counts", "sources"),
+    datasets=("treaty_status", "party_counts", "sources"),
     notebook="01-ratification",
 )
 def ratification_gap(
@@ -173,16 +191,20 @@ def ratification_gap(
     party_counts: pd.DataFrame | None = None,
     sources: pd.DataFrame | None = None,
     claims_registry: pd.DataFrame | None = None,
+    treaty_status: pd.DataFrame | None = None,
 ) -> Figure:
-    """Known parties against the dated counts after the UNTC table ends, with each later accession named."""
-    events = _load("treaty_events", treaty_events)
+    """Known parties against the dated counts after the UNTC table ends, with each later accession named.
+
+    The parties are the rows of ``treaty_status`` (default: the dataset); ``treaty_events``, when
+    given instead, are resolved by the same rule."""
+    status = _status(treaty_status, treaty_events)
     counts = _load("party_counts", party_counts)
     start = pd.Timestamp("2016-01-01")
-    table = known_vs_official("tip_protocol", events, counts)
+    table = known_vs_official("tip_protocol", counts=counts, status=status)
     numeric = table.loc[table["parties"].notna()].sort_values(["date_latest", "source_id"])
     report = numeric.loc[numeric["source_id"] == REPORT_SOURCE]
     latest = numeric.tail(1)
-    untc_end = untc_last_action(events)
+    untc_end = untc_last_action(status)
     title = "After 2017 the dated rows fall short of the counts of parties"
     if len(report) and len(latest):
         r, last = report.iloc[0], latest.iloc[0]
@@ -204,7 +226,7 @@ def ratification_gap(
         "Parties to the Trafficking in Persons Protocol: the line counts the parties whose deposit is dated by the "
         f"UN Treaty Collection table (to {untc_end:%B %Y}), A/76/120 or later evidence (band: an accession known only "
         "to a window); diamonds: dated counts of parties.",
-        source_ids=[*events["source_id"].unique(), *counts["source_id"].unique()],
+        source_ids=[*_source_ids(status), *counts["source_id"].unique()],
         sources=sources,
         note=(f"Approximate counts not drawn: {words}. " if words else "")
         + "An accession that no source dates is missing from the line: the gap to a count is the number of "
@@ -213,7 +235,7 @@ def ratification_gap(
         height=5.6,
         right=1.5,
     )
-    _draw_lines(ax, events, ["tip_protocol"], start)
+    _draw_lines(ax, status, ["tip_protocol"], start)
     points = official_points(counts)
     points = points.loc[points["date_latest"] >= start]
     _draw_official(ax, points)
@@ -229,8 +251,8 @@ def ratification_gap(
                        xytext=(4, 0), textcoords="offset points", gid="gap-label")  # fmt: skip
     S.add_event_rule(ax, untc_end, f"UNTC table ends\n({untc_end.day} {untc_end:%b %Y})", ha="right")
     S.add_period(ax, *_period(claims_registry), "Reporting\nperiod")
-    tip = cumulative_parties(events, "tip_protocol")
-    later = later_accessions(events, untc_end)
+    tip = cumulative_parties(treaty="tip_protocol", status=status)
+    later = later_accessions(None, untc_end, status=status)
     low = 5 * ((count_at(tip, start) - len(later) - 4) // 5)
     top = max(float(points["parties"].max()) if len(points) else 0.0, float(tip["possible"].max())) + 3
     ax.set_ylim(low, top)

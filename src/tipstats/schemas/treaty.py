@@ -1,6 +1,6 @@
 """Treaty status: the UN Treaty Collection tables, later evidence and dated counts of parties.
 
-Raw models check what ``build/treaty.py`` relies on; ``TreatyEvents`` and ``PartyCounts`` are
+Raw models check what ``pipeline/treaty.py`` relies on; ``TreatyEvents``, ``TreatyStatus`` and ``PartyCounts`` are
 what users are promised.
 """
 
@@ -80,9 +80,9 @@ CAVEATS = [
     "Dates 'derived_entry_into_force_30_day_rule' are entry-into-force dates minus 30 days (art. 17(2) "
     "of the Protocol); the rule matched 36 of 36 parties checked against the UNTC table.",
     "Where several sources date the same State's action, every row is kept (one per source_id). "
-    "`tipstats.parties_as_of` uses one row per State: the UNTC table first (the depositary's record), then "
-    "A/76/120 (it cites the UNTC status as at 9 June 2021 and gives days), then the evidence row with "
-    "the narrowest date bounds.",
+    "The dataset `treaty_status` has one row per State (what `tipstats.parties_as_of` counts): the UNTC "
+    "table first (the depositary's record), then A/76/120 (it cites the UNTC status as at 9 June 2021 and "
+    "gives days), then the evidence row with the narrowest date bounds.",
     "Not parties: the evidence file on five States says Tonga (2023, 2024) and the Republic of the Congo (2024) were "
     "still not parties; they have no event rows. Congo and Uganda are 2018 signatories whose later "
     "status is unknown. The signature columns are final (signature closed on 12 December 2002).",
@@ -216,7 +216,61 @@ def _bound(**kwargs):
     return {"ge": TREATY_ADOPTED, "le": LATEST_SOURCE_DATE, **kwargs}
 
 
-class TreatyEvents(ProcessedModel):
+class _ActionDates(ProcessedModel):
+    """The checks of an action's date against its signature, precision, bounds and basis
+    (``treaty_events`` and ``treaty_status``)."""
+
+    @pa.dataframe_check(error="action_date on or after signature_date")
+    def action_after_signature(cls, df) -> Series[bool]:
+        both = df["action_date"].notna() & df["signature_date"].notna()
+        return ~both | (df["action_date"] >= df["signature_date"])
+
+    @pa.dataframe_check(error="action_date_earliest on or before action_date_latest")
+    def bounds_ordered(cls, df) -> Series[bool]:
+        both = df["action_date_earliest"].notna() & df["action_date_latest"].notna()
+        return ~both | (df["action_date_earliest"] <= df["action_date_latest"])
+
+    @pa.dataframe_check(
+        error="action_date, action_date_earliest and action_date_latest match action_date_precision"
+    )
+    def precision_matches_bounds(cls, df) -> Series[bool]:
+        early, late, day = df["action_date_earliest"], df["action_date_latest"], df["action_date"]
+        precision = df["action_date_precision"]
+        has_bounds = early.notna() & late.notna()
+        month_start = (
+            early.dt.is_month_start
+            & late.dt.is_month_end
+            & (early.dt.to_period("M") == late.dt.to_period("M"))
+        )
+        year_span = early.dt.is_year_start & late.dt.is_year_end & (early.dt.year == late.dt.year)
+        ok = pd.Series(False, index=df.index)
+        ok |= (precision == "day") & day.notna() & (early == day) & (late == day)
+        ok |= (precision == "month") & day.isna() & has_bounds & month_start
+        ok |= (precision == "year") & day.isna() & has_bounds & year_span
+        ok |= (precision == "window") & day.isna() & has_bounds & (early < late)
+        ok |= (precision == "none") & day.isna() & early.isna() & late.isna()
+        return ok
+
+    @pa.dataframe_check(error="date_basis no_action has action_date_precision none and no action_type")
+    def basis_matches_action(cls, df) -> Series[bool]:
+        no_action = df["date_basis"] == "no_action"
+        quiet = (df["action_date_precision"] == "none") & df["action_type"].isna()
+        return ~no_action | quiet
+
+    @pa.dataframe_check(error="date_basis matches action_date_precision")
+    def basis_matches_precision(cls, df) -> Series[bool]:
+        derived = df["date_basis"] == "derived_entry_into_force_30_day_rule"
+        inferred = df["date_basis"] == "inferred_reporting_period"
+        dateless = df["date_basis"].isin(["not_given", "no_action"])
+        precision = df["action_date_precision"]
+        return (
+            (~derived | (precision == "day"))
+            & (~inferred | (precision == "window"))
+            & (~dateless | (precision == "none"))
+        )
+
+
+class TreatyEvents(_ActionDates):
     """One row per participant, treaty and source: signature and the instrument that made it a party."""
 
     iso3: Series[str] = field(
@@ -287,54 +341,142 @@ class TreatyEvents(ProcessedModel):
     def unique_iso3(cls, df) -> Series[bool]:
         return df["iso3"].isna() | ~df.duplicated(["treaty", "iso3", "source_id"], keep=False)
 
-    @pa.dataframe_check(error="action_date on or after signature_date")
-    def action_after_signature(cls, df) -> Series[bool]:
-        both = df["action_date"].notna() & df["signature_date"].notna()
-        return ~both | (df["action_date"] >= df["signature_date"])
 
-    @pa.dataframe_check(error="action_date_earliest on or before action_date_latest")
-    def bounds_ordered(cls, df) -> Series[bool]:
-        both = df["action_date_earliest"].notna() & df["action_date_latest"].notna()
-        return ~both | (df["action_date_earliest"] <= df["action_date_latest"])
+STATUSES = ["party", "signatory_only"]
+
+STATUS_CAVEATS = [
+    "Resolved from `treaty_events`, which keeps every source's row: the row used for a participant is "
+    "a joining action of a UNTC table first (the depositary's record), then of A/76/120 (it cites the "
+    "UNTC status as at 9 June 2021 and gives days), then the evidence row with the narrowest date "
+    "bounds (tip_evidence before tip_evidence_five_states). The rule is the one `tipstats.parties_as_of` "
+    "and the ratification figures count with; `source_ids` names every source and `note` their values.",
+    "As incomplete after 2017 as `treaty_events` (see its caveats): a State that joined after the UNTC "
+    "tables and that no other source here documents is missing, or shown as `signatory_only` when it had "
+    "signed; `signatory_only` means that no source here records an instrument, not that none exists. "
+    "States that no source lists at all (the evidence file on five States names Tonga as still not a "
+    "party) have no row.",
+    "`conflict` is about dates: the dated sources' bounds do not share a day, or a note records a "
+    "conflict (the build's convention, also used by its cross-source rule), including the compiler's "
+    "notes in the evidence files, which `treaty_events` does not publish (they are quoted here). A "
+    "difference in the kind of action (A/76/120 'accession' against a news page's 'ratified') is named "
+    "in `note` and `action_types` but not flagged.",
+    "Nepal's day rests on A/76/120 alone; the other sources give the year or no date (see `note`).",
+]
+
+
+class TreatyStatus(_ActionDates):
+    """One row per treaty and participant: its status and the one date used, resolved across sources."""
+
+    iso3: Series[str] = field(
+        "Code of the State (key into `countries`); missing only for the European Union.",
+        nullable=True,
+        str_matches=ISO3_PATTERN,
+    )
+    participant: Series[str] = field("Participant name as in the row used (UN names of the time).")
+    treaty: Series[str] = field(
+        "tip_protocol (Trafficking in Persons Protocol), som_protocol (Smuggling of Migrants Protocol) or "
+        "untoc (UN Convention against Transnational Organized Crime).",
+        isin=list(TREATIES),
+    )
+    status: Series[str] = field(
+        "party (some source records a ratification, accession or other joining instrument, dated or "
+        "not) or signatory_only (signed, and no source here records an instrument).",
+        isin=STATUSES,
+    )
+    signature_date: Series[pa.DateTime] = field(
+        "Date of signature, from the first source (in the order of preference) that gives one; missing "
+        "if the participant did not sign or no source says.",
+        **_bound(nullable=True),
+    )
+    action_type: Series[str] = field(
+        "The instrument as the row used names it (ratification, accession, ...); missing for a "
+        "signatory or when that source does not name it.",
+        nullable=True,
+        isin=ACTION_TYPES,
+    )
+    action_date: Series[pa.DateTime] = field(
+        "The day used, where the row used gives a day; missing when it gives only a month, a year or a "
+        "window (see the bounds), no date, or there is no action.",
+        **_bound(nullable=True),
+    )
+    action_date_precision: Series[str] = field(
+        "day, month, year, window or none: how precisely the row used dates the action.", isin=PRECISIONS
+    )
+    action_date_earliest: Series[pa.DateTime] = field(
+        "First day the action can have happened on, by the row used (equals action_date for a day).",
+        **_bound(nullable=True),
+    )
+    action_date_latest: Series[pa.DateTime] = field(
+        "Last day the action can have happened on, by the row used (equals action_date for a day); a "
+        "party counts as known at a date on or after it.",
+        **_bound(nullable=True),
+    )
+    date_basis: Series[str] = field(
+        "How the date used is known, as in `treaty_events`: stated, derived_entry_into_force_30_day_rule, "
+        "inferred_reporting_period, not_given (a party without a date) or no_action (signatory).",
+        isin=DATE_BASES,
+    )
+    source_id: Series[str] = field(
+        "Source of the row used; key into `sources` (and, with treaty and participant, into "
+        "`treaty_events`).",
+        isin=EVENT_SOURCES,
+    )
+    source_url: Series[str] = field(
+        "Address of the page of the row used; missing where the sources registry's entry is the "
+        "reference (UNTC tables, A/76/120).",
+        nullable=True,
+    )
+    source_ids: Series[str] = field(
+        "Every source with a row for this treaty and participant, comma-separated and sorted (keys into "
+        "`sources`).",
+        str_matches=r"^[a-z0-9_]+(,[a-z0-9_]+)*$",
+    )
+    action_types: Series[str] = field(
+        "Every kind of instrument the sources name, '/'-separated and sorted; missing when none names one.",
+        nullable=True,
+    )
+    conflict: Series[bool] = field(
+        "True when the sources' dates do not agree (the dated rows' bounds share no day: different days, "
+        "or windows that do not meet) or a note of the sources records a conflict; `note` says which."
+    )
+    note: Series[str] = field(
+        "Where several sources have a row: each source's value (date, precision, basis, action), the "
+        "row used and why; any conflict, with the notes that record it. Missing for a single source "
+        "without conflict.",
+        nullable=True,
+    )
+
+    class Config:
+        title = "Treaty status: one row per participant and treaty (UNTOC and its two Protocols)"
+        description = (
+            "Whether each participant of the UN Convention against Transnational Organized Crime, its "
+            "Trafficking in Persons Protocol and its Smuggling of Migrants Protocol is a party or only a "
+            "signatory, and the one date used for its instrument, resolved from the rows of "
+            "`treaty_events` (one per source): the UN Treaty Collection table first, then A/76/120, then "
+            "the narrowest later evidence. Each row names every source and flags sources whose dates "
+            "conflict. Count the parties at a date with `action_date_latest`."
+        )
+        metadata = {"key": ["treaty", "participant"], "as_of": "2024", "caveats": STATUS_CAVEATS}
+
+    @pa.dataframe_check(error="duplicate (treaty, iso3)")
+    def unique_iso3(cls, df) -> Series[bool]:
+        return df["iso3"].isna() | ~df.duplicated(["treaty", "iso3"], keep=False)
+
+    @pa.dataframe_check(error="source_id is one of source_ids")
+    def used_source_listed(cls, df) -> Series[bool]:
+        listed = df["source_ids"].astype("str").str.split(",")
+        return pd.Series([u in ids for u, ids in zip(df["source_id"], listed, strict=True)], index=df.index)
 
     @pa.dataframe_check(
-        error="action_date, action_date_earliest and action_date_latest match action_date_precision"
+        error="status signatory_only exactly when date_basis is no_action, and then a signature"
     )
-    def precision_matches_bounds(cls, df) -> Series[bool]:
-        early, late, day = df["action_date_earliest"], df["action_date_latest"], df["action_date"]
-        precision = df["action_date_precision"]
-        has_bounds = early.notna() & late.notna()
-        month_start = (
-            early.dt.is_month_start
-            & late.dt.is_month_end
-            & (early.dt.to_period("M") == late.dt.to_period("M"))
-        )
-        year_span = early.dt.is_year_start & late.dt.is_year_end & (early.dt.year == late.dt.year)
-        ok = pd.Series(False, index=df.index)
-        ok |= (precision == "day") & day.notna() & (early == day) & (late == day)
-        ok |= (precision == "month") & day.isna() & has_bounds & month_start
-        ok |= (precision == "year") & day.isna() & has_bounds & year_span
-        ok |= (precision == "window") & day.isna() & has_bounds & (early < late)
-        ok |= (precision == "none") & day.isna() & early.isna() & late.isna()
-        return ok
+    def status_matches_basis(cls, df) -> Series[bool]:
+        signatory = df["status"] == "signatory_only"
+        return (signatory == (df["date_basis"] == "no_action")) & (~signatory | df["signature_date"].notna())
 
-    @pa.dataframe_check(error="date_basis no_action has action_date_precision none and no action_type")
-    def basis_matches_action(cls, df) -> Series[bool]:
-        no_action = df["date_basis"] == "no_action"
-        quiet = (df["action_date_precision"] == "none") & df["action_type"].isna()
-        return ~no_action | quiet
-
-    @pa.dataframe_check(error="date_basis matches action_date_precision")
-    def basis_matches_precision(cls, df) -> Series[bool]:
-        derived = df["date_basis"] == "derived_entry_into_force_30_day_rule"
-        inferred = df["date_basis"] == "inferred_reporting_period"
-        dateless = df["date_basis"].isin(["not_given", "no_action"])
-        precision = df["action_date_precision"]
-        return (
-            (~derived | (precision == "day"))
-            & (~inferred | (precision == "window"))
-            & (~dateless | (precision == "none"))
-        )
+    @pa.dataframe_check(error="a conflict has a note")
+    def conflict_has_note(cls, df) -> Series[bool]:
+        return ~df["conflict"] | df["note"].notna()
 
 
 class PartyCounts(ProcessedModel):
