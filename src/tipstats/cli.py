@@ -14,7 +14,7 @@ from pathlib import Path
 
 def _parser() -> argparse.ArgumentParser:
     from tipstats import __version__
-    from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR, processed_dir
+    from tipstats.paths import REFERENCE_DIR
 
     parser = argparse.ArgumentParser(
         prog="tipstats", description="Curated statistics on trafficking in persons."
@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def data_dirs(p: argparse.ArgumentParser, out: bool) -> None:
         p.add_argument(
-            "--raw-dir", type=Path, default=RAW_DIR, help="folder of raw source files (default: data/raw)"
+            "--raw-dir", type=Path, help="folder of raw source files (default: data/raw of the checkout)"
         )
         p.add_argument(
             "--reference-dir", type=Path, default=REFERENCE_DIR, help="folder of reviewed reference files"
@@ -33,8 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         # build writes the checkout's data/processed; validate reads what the loaders read
         p.add_argument(
             "--out-dir" if out else "--processed-dir", type=Path,
-            default=REPO_PROCESSED_DIR if out else processed_dir(),
-            help="folder of processed datasets (default: data/processed)",
+            help="folder of processed datasets (default: data/processed"
+            + (" of the checkout)" if out else ", or the installed package's copy)"),
         )  # fmt: skip
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -164,6 +164,35 @@ def _print_failures(exc, stream=None) -> None:
     print("\n(Rows count the header as row 1, as in a spreadsheet.)", file=stream)
 
 
+class NeedsCheckout(RuntimeError):
+    """``build``/``validate`` in an installed package, without the folders a checkout would give."""
+
+
+def data_folders(command: str, raw_dir: Path | None, out_dir: Path | None) -> tuple[Path, Path]:
+    """The raw folder and the processed folder of ``build`` (``out_dir``) or ``validate``.
+
+    In a checkout they default to ``data/raw`` and ``data/processed``. An installed package ships no raw
+    sources, so there ``--raw-dir`` is needed (and ``--out-dir`` for ``build``: nothing is written into the
+    installation); without them a :class:`NeedsCheckout` says so instead of reporting missing files as
+    data failures.
+    """
+    from tipstats.paths import IN_CHECKOUT, RAW_DIR, REPO_PROCESSED_DIR, processed_dir
+
+    if not IN_CHECKOUT:
+        missing = ["--raw-dir DIR"] if raw_dir is None else []
+        if command == "build" and out_dir is None:
+            missing.append("--out-dir DIR")
+        if missing:
+            raise NeedsCheckout(
+                f"`tipstats {command}` reads the raw sources, which an installed package does not ship: "
+                f"run it in a checkout (git clone, then `make data`), or give {' and '.join(missing)}"
+            )
+    raw = RAW_DIR if raw_dir is None else raw_dir
+    if out_dir is not None:
+        return raw, out_dir
+    return raw, (REPO_PROCESSED_DIR if command == "build" else processed_dir())
+
+
 def _run(args: argparse.Namespace) -> int:
     from tipstats.errors import DataValidationError
 
@@ -191,6 +220,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from tipstats.pipeline import build
 
+        args.raw_dir, args.out_dir = data_folders("build", args.raw_dir, args.out_dir)
         try:
             result = build(args.raw_dir, args.out_dir, args.reference_dir)
         except DataValidationError as exc:
@@ -211,6 +241,7 @@ def _run(args: argparse.Namespace) -> int:
         from tipstats.publish import recover
         from tipstats.validate import validate_all
 
+        args.raw_dir, args.processed_dir = data_folders("validate", args.raw_dir, args.processed_dir)
         recover(args.processed_dir)  # a build killed mid-publish leaves nothing half-done to validate
         failures = validate_all(args.raw_dir, args.processed_dir, args.reference_dir)
         if failures:
@@ -272,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     from tipstats.errors import DataValidationError
+    from tipstats.optional import MissingDependency
 
     args = _parser().parse_args(argv)
     if args.debug:
@@ -286,6 +318,9 @@ def _main(argv: list[str] | None) -> int:
         return 2
     except BrokenPipeError:
         raise  # not an error of ours: main() exits quietly
+    except (MissingDependency, NeedsCheckout) as exc:  # one line that says what to do
+        print(f"tipstats: {exc}", file=sys.stderr)
+        return 2
     except (OSError, ValueError, RuntimeError, ImportError) as exc:
         print(f"tipstats: error: {exc} (run with --debug for details)", file=sys.stderr)
         return 2

@@ -75,8 +75,10 @@ def execute(
 
     Raises :class:`nbclient.exceptions.CellExecutionError` on the first failing cell (nothing written).
     """
-    import nbformat
-    from nbclient import NotebookClient
+    from tipstats.optional import require
+
+    nbformat = require("nbformat", "running notebooks (tipstats.notebooks)")
+    NotebookClient = require("nbclient", "running notebooks (tipstats.notebooks)").NotebookClient
 
     source = Path(source)
     nb = nbformat.read(source, as_version=4)
@@ -99,8 +101,10 @@ def execute(
 
 def to_html(executed: Path) -> Path:
     """Write ``<executed>.html`` next to an executed notebook (images embedded, no server needed)."""
-    import nbformat
-    from nbconvert import HTMLExporter
+    from tipstats.optional import require
+
+    nbformat = require("nbformat", "notebook pages (tipstats.notebooks)")
+    HTMLExporter = require("nbconvert", "notebook pages (tipstats.notebooks)").HTMLExporter
 
     executed = Path(executed)
     nb = nbformat.read(executed, as_version=4)

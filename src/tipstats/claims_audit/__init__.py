@@ -23,6 +23,7 @@ import pandas as pd
 
 from tipstats.claims_audit.registry import NOTEBOOKS, Claim, load_registry
 from tipstats.claims_audit.rules import FAILED, KINDS, STATUSES, Verdict, default_input
+from tipstats.optional import MissingDependency
 
 COLUMNS = [
     "claim_id",
@@ -91,6 +92,8 @@ def evaluate(claim: Claim, inputs: Mapping[str, Any] | None = None, *, _cache: _
     }
     try:
         verdict = check(claim, inputs, _cache=_cache)
+    except MissingDependency as exc:  # not a verdict: the audit needs an extra (one line naming it)
+        raise MissingDependency(exc.module, "the claims audit (tipstats.audit)") from None
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}".replace("\n", " ")
         row.update(computed="", status=FAILED, evidence="", explanation=f"computation failed: {message}")
