@@ -177,6 +177,7 @@ OPTIONAL_CALLS = {
         "needs statsmodels",
         "analysis",
     ),
+    "export": ("import tipstats.export as e; e.export('exported', 'parquet')", "needs pyarrow", "export"),
     "notebooks": (
         "from tipstats.notebooks import execute; execute('x.ipynb', '.')",
         "needs nbformat",
@@ -210,6 +211,8 @@ CLI_CALLS = {
         "run it in a checkout (git clone, then `make data`), or give --raw-dir DIR and --out-dir DIR",
     ),
     "validate": (["validate"], "run it in a checkout (git clone, then `make data`), or give --raw-dir DIR"),
+    "export parquet": (["export", "--format", "parquet", "exported"], "pip install 'tipstats[export]'"),
+    "export xlsx": (["export", "--format", "xlsx", "exported"], "pip install 'tipstats[export]'"),
 }
 
 
@@ -223,7 +226,7 @@ def test_optional_feature_names_its_extra_on_the_command_line(bare_venv, command
     assert out.returncode == 2, out.stdout + out.stderr
     assert out.stderr.count("\n") == 1 and says in out.stderr, out.stderr
     assert out.stdout == ""
-    assert not (root / "figs").exists() and not (root / "tables").exists()
+    assert not any((root / d).exists() for d in ("figs", "tables", "exported"))
 
 
 def test_build_with_raw_dir_but_no_out_dir_writes_nothing_into_the_installation(bare_venv):
@@ -244,3 +247,22 @@ def test_validate_with_the_checkout_raw_dir_passes_in_the_installed_package(bare
     )  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
     assert "all raw files and processed datasets are valid" in out.stdout
+
+
+def test_the_core_features_work_without_any_extra(bare_venv, tmp_path):
+    """search, info, aggregate and export to csv and Stata need nothing beyond pandas, pandera and numpy."""
+    python, env, root = bare_venv
+    tipstats_cli = python.parent / "tipstats"
+    for argv in (["search", "convicted"], ["info", "glotip"], ["list"]):
+        out = subprocess.run([tipstats_cli, *argv], capture_output=True, text=True, env=env, cwd=root)
+        assert out.returncode == 0 and out.stdout, (argv, out.stderr)
+    for fmt in ("csv", "dta"):
+        target = tmp_path / fmt
+        out = subprocess.run(
+            [tipstats_cli, "export", "--format", fmt, "--datasets", "countries", str(target)],
+            capture_output=True, text=True, env=env, cwd=root,
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        assert (target / f"countries.{fmt}").stat().st_size > 0
+    out = _in_bare(bare_venv, "import tipstats; print(len(tipstats.aggregate('unodc_region', year=2020)))")
+    assert out.returncode == 0 and int(out.stdout) >= 5, out.stderr

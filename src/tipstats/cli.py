@@ -48,12 +48,29 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the datasets")
     info = sub.add_parser("info", help="describe one dataset: columns, sources, caveats")
     info.add_argument("name")
+    search = sub.add_parser("search", help="datasets and columns whose names or descriptions match the words")
+    search.add_argument("words", nargs="+")
+    for p in (info, search):
+        p.add_argument("--width", type=int, help="wrap to this many columns (default: the terminal's width)")
     claims = sub.add_parser("claims", help="the claims audit of report A/76/120")
     claims.add_argument(
         "--format", choices=["table", "csv", "json", "markdown"], default="table"
     )  # render.FORMATS
     claims.add_argument("--strict", action="store_true", help="also exit 1 when any claim differs")
     claims.add_argument("--output", type=Path, help="write to this file instead of standard output")
+    export = sub.add_parser(
+        "export", help="write datasets with their codebook as csv, parquet, xlsx or dta (Stata)"
+    )
+    export.add_argument(
+        "--format", choices=["csv", "parquet", "xlsx", "dta"], default="csv"
+    )  # export.FORMATS
+    export.add_argument(
+        "--datasets", nargs="+", metavar="NAME", help="only these datasets (default: all; sources always)"
+    )
+    # DIR may follow --datasets (`--datasets a b DIR`): argparse gives it to --datasets, _run takes it back
+    export.add_argument(
+        "out_dir", type=Path, nargs="?", metavar="DIR", help="a new or empty folder, or an earlier export"
+    )
     figures = sub.add_parser("figures", help="write every figure as SVG and PNG")
     figures.add_argument("--out-dir", type=Path, default=Path("reports/figures"))
     tables = sub.add_parser("analysis", help="write the convictions analysis tables")
@@ -62,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         "generate", help="write the files generated from the dataset registry (loaders, make prerequisites)"
     )
     generate.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
-    for p in (info, claims, figures, tables, generate):
+    for p in (info, search, claims, export, figures, tables, generate):
         # SUPPRESS: `tipstats --debug build` must not be reset to False by the subcommand's default
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -204,18 +221,14 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name:<22} {model_info(name)['title']}")
         return 0
     if args.command == "info":
-        from tipstats.loaders import column_table, describe
+        from tipstats.discover import describe
 
-        info = describe(args.name)
-        print(f"{info['name']}: {info['title']}\n\n{info['description']}\n")
-        print(f"As of: {info['as_of']}   Key: {', '.join(info['key'])}   Rows: {info['rows']}\n")
-        print("Columns:\n" + "\n".join("  " + line for line in column_table(args.name).splitlines()))
-        if info["caveats"]:
-            print("\nCaveats:\n" + "\n".join(f"  - {c}" for c in info["caveats"]))
-        print(
-            "\nSources:\n"
-            + "\n".join(f"  - [{s['source_id']}] {s['citation']} ({s['licence']})" for s in info["sources"])
-        )
+        print(describe(args.name).text(None if args.width is None else args.width))
+        return 0
+    if args.command == "search":
+        from tipstats.discover import search, search_text
+
+        print(search_text(search(" ".join(args.words)), args.width))
         return 0
     if args.command == "build":
         from tipstats.pipeline import build
@@ -260,6 +273,19 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"stale: {path} (run `tipstats generate`)", file=sys.stderr)
             return 1 if stale else 0
         for path in write_generated():
+            print(path)
+        return 0
+    if args.command == "export":
+        from tipstats.export import export
+
+        if args.out_dir is None:
+            if not args.datasets or len(args.datasets) < 2:
+                raise ValueError(
+                    "tipstats export needs a folder: tipstats export [--format F] [--datasets ...] DIR"
+                )
+            *args.datasets, last = args.datasets
+            args.out_dir = Path(last)
+        for path in export(args.out_dir, args.format, args.datasets):
             print(path)
         return 0
     if args.command == "figures":

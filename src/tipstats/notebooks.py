@@ -26,6 +26,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 KERNEL = "python3"
+COOKBOOK = (
+    "07-cookbook"  # notebooks/07-cookbook.ipynb: short recipes, no claims (the others are one per topic)
+)
 TIMEOUT = 300  # seconds per cell; the notebooks are meant to run in well under a minute each
 DISPLAY_OPTIONS = {"display.max_colwidth": 90, "display.width": 160}  # quotes and explanations stay readable
 
@@ -49,8 +52,8 @@ def caveats_text(names: Iterable[str]) -> str:
     blocks = []
     for name in names:
         info = describe(name)
-        lines = [f"{name}: {info['title']} (as of {info['as_of']}; {info['rows']} rows)"]
-        lines += [f"  - {caveat}" for caveat in info["caveats"]]
+        lines = [f"{name}: {info.title} (as of {info.as_of}; {info.rows} rows)"]
+        lines += [f"  - {caveat}" for caveat in info.caveats]
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
