@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=["table", "csv", "json", "markdown"], default="table"
     )  # render.FORMATS
     claims.add_argument("--strict", action="store_true", help="also exit 1 when any claim differs")
+    claims.add_argument(
+        "--wide",
+        action="store_true",
+        help="table: every cell whole on one line (default: wrapped to the terminal)",
+    )
     claims.add_argument("--output", type=Path, help="write to this file instead of standard output")
     export = sub.add_parser(
         "export", help="write datasets with their codebook as csv, parquet, xlsx or dta (Stata)"
@@ -96,19 +101,22 @@ def claims_exit_code(table, strict: bool) -> int:
     return 0
 
 
-def run_claims(fmt: str, strict: bool, output: Path | None, *, table=None) -> int:
+def run_claims(fmt: str, strict: bool, output: Path | None, *, table=None, wide: bool = False) -> int:
     """``tipstats claims``: print (or write to ``output``) the table; return the exit code.
 
     Exit 0 when every claim has a verdict and no computation failed; 1 when a computation failed
     (listed on standard error) or, with ``strict``, when any claim ``differs``. An invalid
     registry raises :class:`~tipstats.errors.DataValidationError` (printed by :func:`main`, exit 1).
     """
+    from tipstats import progress
     from tipstats.claims_audit import audit
     from tipstats.claims_audit.rules import FAILED
     from tipstats.render import render
 
-    table = audit() if table is None else table
-    text = render(table, fmt)
+    if table is None:
+        with progress.shown("tipstats claims"):
+            table = audit()
+    text = render(table, fmt, wide=wide)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -231,11 +239,13 @@ def _run(args: argparse.Namespace) -> int:
         print(search_text(search(" ".join(args.words)), args.width))
         return 0
     if args.command == "build":
+        from tipstats import progress
         from tipstats.pipeline import build
 
         args.raw_dir, args.out_dir = data_folders("build", args.raw_dir, args.out_dir)
         try:
-            result = build(args.raw_dir, args.out_dir, args.reference_dir)
+            with progress.shown("tipstats build"):
+                result = build(args.raw_dir, args.out_dir, args.reference_dir)
         except DataValidationError as exc:
             _print_failures(exc)
             print(f"\nNothing was written; {args.out_dir} is unchanged.", file=sys.stderr)
@@ -263,7 +273,7 @@ def _run(args: argparse.Namespace) -> int:
         print("all raw files and processed datasets are valid")
         return 0
     if args.command == "claims":
-        return run_claims(args.format, args.strict, args.output)
+        return run_claims(args.format, args.strict, args.output, wide=args.wide)
     if args.command == "generate":
         from tipstats.generate import stale_files, write_generated
 

@@ -71,6 +71,20 @@ def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+#: Lines a kernel writes to standard error that say nothing about the notebook (the runner's kernel
+#: listens on the loopback interface only), dropped from what the runner passes on.
+KERNEL_NOISE = ("Kernel is running over TCP without encryption",)
+
+
+def _pass_on_kernel_stderr(log, stream=None) -> None:
+    """What the kernel wrote to standard error, without :data:`KERNEL_NOISE`, to ``stream``."""
+    stream = sys.stderr if stream is None else stream
+    log.seek(0)
+    for line in log.read().decode("utf-8", "replace").splitlines(keepends=True):
+        if not any(noise in line for noise in KERNEL_NOISE):
+            stream.write(line)
+
+
 def execute(
     source: Path, out_dir: Path, *, timeout: int = TIMEOUT, env: dict[str, str] | None = None
 ) -> Path:
@@ -92,7 +106,13 @@ def execute(
         allow_errors=False,
         resources={"metadata": {"path": str(source.parent.resolve())}},
     )
-    client.execute(env=kernel_env(env))
+    import tempfile
+
+    with tempfile.TemporaryFile() as kernel_log:
+        try:
+            client.execute(env=kernel_env(env), stderr=kernel_log)
+        finally:
+            _pass_on_kernel_stderr(kernel_log)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / source.name

@@ -128,8 +128,14 @@ def audit(
 
             raise ValueError(unknown_name_message("notebook", notebook, NOTEBOOKS))
         frame = frame[frame["see_also"] == notebook]
+    from tipstats import progress
+
     cache = _Inputs(inputs)
-    rows = [evaluate(Claim.from_row(row), _cache=cache) for _, row in frame.iterrows()]
+    progress.expect(len(frame))
+    rows = []
+    for _, row in frame.iterrows():
+        progress.step(str(row["claim_id"]))
+        rows.append(evaluate(Claim.from_row(row), _cache=cache))
     table = pd.DataFrame(rows, columns=COLUMNS).astype("str")
     return table[READING_COLUMNS] if notebook is not None else table
 
