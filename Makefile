@@ -19,21 +19,31 @@ RAW := $(shell find data/raw -type f | sort)
 REFERENCE := $(wildcard data/reference/*.csv)
 PROCESSED := data/processed/datapackage.json
 
+# $(call step,NAME,COMMAND): one line per step ("NAME  target"); the command's own output is shown only when
+# it fails, with its exit status (a "warning:" line is always shown). `make V=1 ...` runs the commands as they
+# are, output and all.
+ifeq ($(V),1)
+step = $(2)
+else
+step = @printf '%-10s %s\n' '$(1)' '$@'; log=$$(mktemp); \
+	if ( $(2) ) > "$$log" 2>&1; then grep '^warning:' "$$log" >&2 || true; rm -f "$$log"; \
+	else status=$$?; cat "$$log" >&2; rm -f "$$log"; echo "make: $(1) $@ failed (exit $$status)" >&2; exit $$status; fi
+endif
+
 .PHONY: help setup data figures notebooks tables claims report all test generate lint format bench clean clean-outputs lab
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip 2>&1 | { grep -v "is ignored: it is neither" || true; }
-	$(PY) -m pip install --quiet -e ".[dev]" 2>&1 | { grep -v "is ignored: it is neither" || true; }
+	$(call step,setup,{ test -x $(PY) || $(PYTHON) -m venv $(VENV); } && $(PY) -m pip install --quiet --upgrade pip \
+		&& $(PY) -m pip install --quiet -e ".[dev]")
 	@touch $@
 
 setup: $(STAMP) ## create or update the virtual environment .venv (package + dev tools)
 
 $(PROCESSED): $(STAMP) $(RAW) $(REFERENCE) $(DATA_SRC)
-	$(TIPSTATS) build
+	$(call step,data,$(TIPSTATS) build)
 	@touch $@
 
 data: $(PROCESSED) ## build data/processed from data/raw (validated, all or nothing)
@@ -52,19 +62,19 @@ TABLES := reports/tables/manifest.txt
 $(TABLES): $(STAMP) $(ANALYSIS_SRC) $(call datasets,convictions legislation population)
 	@mkdir -p $(@D)
 	@mkdir -p .make
-	$(PY) -m tipstats analysis --out-dir $(@D) > .make/tables-manifest.tmp
+	$(call step,tables,$(PY) -m tipstats analysis --out-dir $(@D) > .make/tables-manifest.tmp)
 	@mv -f .make/tables-manifest.tmp $@
 
 tables: $(TABLES) ## the convictions analysis tables in reports/tables/
 
 reports/claims.md: $(STAMP) $(CLAIMS_SRC) $(ANALYSIS_SRC) $(CLAIMS_REGISTRY) $(call datasets,$(ALL_DATASETS))
-	$(PY) -m tipstats claims --format markdown --output $@
+	$(call step,claims,$(PY) -m tipstats claims --format markdown --output $@)
 
 claims: reports/claims.md ## the claims audit of A/76/120 as a markdown table (reports/claims.md)
 
 SITE := reports/site/index.html
 $(SITE): tools/build_site.py $(FIGURES_INDEX) $(NOTEBOOK_PAGES) reports/claims.md $(PROCESSED)
-	$(PY) tools/build_site.py
+	$(call step,report,$(PY) tools/build_site.py)
 
 report: $(SITE) ## the static HTML report in reports/site/ (opens from the file system)
 

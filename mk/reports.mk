@@ -30,7 +30,7 @@ CLAIMS_REGISTRY := $(wildcard data/reference/claims.csv)
 FIGURES_INDEX := reports/figures/index.md
 # FIGURE_DATA (every dataset any figure draws from) comes from mk/datasets.mk.
 $(FIGURES_INDEX): $(STAMP) $(SRC) $(CLAIMS_REGISTRY) $(call datasets,$(FIGURE_DATA))
-	$(PY) -m tipstats figures --out-dir $(@D)
+	$(call step,figures,$(PY) -m tipstats figures --out-dir $(@D))
 
 figures: $(FIGURES_INDEX) ## every figure as SVG and PNG in reports/figures/ (byte-identical)
 
@@ -45,9 +45,9 @@ NOTEBOOK_PAGES := $(NOTEBOOK_RUNS:.ipynb=.html)
 # Executed notebook: every notebook ends with the report's values from the claims registry. MPLBACKEND is
 # removed from the kernel's environment by the runner (with Agg the figures would silently vanish).
 reports/notebooks/%.ipynb: notebooks/%.ipynb $(STAMP) $(SRC) $(CLAIMS_REGISTRY)
-	$(PY) -m tipstats.notebooks $< $(@D)
+	$(call step,notebook,$(PY) -m tipstats.notebooks $< $(@D))
 
 reports/notebooks/%.html: reports/notebooks/%.ipynb
-	$(PY) -m tipstats.notebooks --to-html $<
+	$(call step,page,$(PY) -m tipstats.notebooks --to-html $<)
 
 notebooks: $(NOTEBOOK_PAGES) ## execute every notebook headless into reports/notebooks/ (.ipynb and .html)

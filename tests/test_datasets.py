@@ -51,10 +51,10 @@ def test_named_loader_docstring_tables_every_column(name):
 
 def test_describe_gives_sources_with_citation_and_licence():
     info = tipstats.describe("treaty_events")
-    ids = {s["source_id"] for s in info["sources"]}
+    ids = set(info.sources["source_id"])
     assert {"untc_tip_2018", "a76120"} <= ids
-    assert all(s["citation"] and s["licence"] for s in info["sources"])
-    assert info["caveats"]
+    assert (info.sources["citation"].str.len() > 0).all() and (info.sources["licence"].str.len() > 0).all()
+    assert info.caveats
 
 
 def test_load_returns_a_copy():

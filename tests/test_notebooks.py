@@ -21,7 +21,11 @@ from tipstats.paths import processed_dir
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
-PATHS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
+PATHS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))  # every notebook `make notebooks` runs
+# The topic notebooks (one per subject of the report) quote the report and close with its claims; the
+# cookbook (tests/test_cookbook.py) holds short recipes and draws one figure of its own.
+TOPIC_PATHS = [p for p in PATHS if p.stem != notebooks.COOKBOOK]
+OWN_IMAGES = {notebooks.COOKBOOK: 1}
 MAKE_FRAGMENT = REPO / "mk" / "datasets.mk"
 
 
@@ -36,9 +40,10 @@ def declared_datasets() -> dict[str, set[str]]:
 
 
 def test_there_is_one_notebook_per_topic_and_the_make_fragment_knows_each():
-    assert [p.stem for p in PATHS] == list(NOTEBOOKS)
+    assert [p.stem for p in TOPIC_PATHS] == list(NOTEBOOKS)
+    assert [p.stem for p in PATHS] == sorted([*NOTEBOOKS, notebooks.COOKBOOK])
     declared = declared_datasets()
-    assert set(declared) == set(NOTEBOOKS)
+    assert set(declared) == {*NOTEBOOKS, notebooks.COOKBOOK}
     for name, datasets in declared.items():
         assert datasets and datasets <= set(list_datasets()), name
 
@@ -53,7 +58,7 @@ def test_notebook_is_stored_clean_with_kernel_python3(path):
     assert "MPLBACKEND" not in "".join(c.source for c in code)
 
 
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", TOPIC_PATHS, ids=lambda p: p.stem)
 def test_notebook_opens_with_the_report_quoted_verbatim(path):
     nb = nbformat.read(path, as_version=4)
     intro = nb.cells[0]
@@ -71,7 +76,9 @@ def test_notebook_opens_and_closes_with_the_shared_helpers(path):
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert code[0].count("tipstats.notebooks.setup()") == 1 and "set_option" not in "".join(code)
     assert code[1].startswith("tipstats.notebooks.print_caveats([")  # the shared opening, not a copied loop
-    if path.stem == "00-claims-audit":  # the whole audit, not one notebook's share of it
+    if path.stem == notebooks.COOKBOOK:  # recipes, not claims
+        assert not any("tipstats.audit(" in c for c in code)
+    elif path.stem == "00-claims-audit":  # the whole audit, not one notebook's share of it
         assert any("tipstats.audit()" in c for c in code)
     else:  # the computed-against-reported table, one library call (the values are not typed)
         assert code[-1].startswith(f'tipstats.audit(notebook="{path.stem}"')
@@ -119,6 +126,7 @@ def test_notebook_executes_with_its_declared_data_and_shows_its_figures(path, tm
     expected = [name for name, spec in figures.FIGURES.items() if spec.notebook == path.stem]
     if path.stem == claims_figure.NOTEBOOK:  # the audit's own figure, drawn from the verdicts table
         expected.append("verdicts_by_paragraph")
+    expected += ["own figure"] * OWN_IMAGES.get(path.stem, 0)
     assert _images(nb) == len(expected)
     html = notebooks.to_html(executed)
     assert html.read_text(encoding="utf-8").count("data:image/png;base64") >= len(expected)
@@ -131,8 +139,8 @@ def test_the_opening_lists_every_caveat_of_each_dataset_under_its_title():
     blocks = text.split("\n\n")
     for block, name in zip(blocks, ["trust_fund", "party_counts"], strict=True):
         info = tipstats.describe(name)
-        assert block.startswith(f"{name}: {info['title']} (as of {info['as_of']}; {info['rows']} rows)")
-        assert [line[4:] for line in block.strip().splitlines()[1:]] == info["caveats"]
+        assert block.startswith(f"{name}: {info.title} (as of {info.as_of}; {info.rows} rows)")
+        assert [line[4:] for line in block.strip().splitlines()[1:]] == info.caveats
 
 
 def test_setup_sets_the_shared_display_options():

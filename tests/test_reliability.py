@@ -72,7 +72,7 @@ for name in DATASETS:
     rows[name] = len(tipstats.load(name))
     getattr(tipstats, f"load_{name}")()
 info = tipstats.describe("population")
-print(json.dumps({"rows": rows, "writes": WRITES, "described": info["name"]}))
+print(json.dumps({"rows": rows, "writes": WRITES, "described": info.name}))
 """
 )
 

@@ -29,11 +29,14 @@ _LAZY = {
     "party_count_as_of": "tipstats.analysis.treaty:party_count_as_of",
     "party_count_range": "tipstats.analysis.treaty:party_count_range",
     "known_vs_official": "tipstats.analysis.treaty:known_vs_official",
+    "aggregate": "tipstats.analysis.glotip:aggregate",
+    "search": "tipstats.discover:search",
     "audit": "tipstats.claims_audit:audit",
     "claims": "tipstats.claims_audit:audit",  # the earlier name of audit(), kept as an alias
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tipstats.analysis.glotip import aggregate
     from tipstats.analysis.treaty import (
         known_vs_official,
         parties_as_of,
@@ -43,6 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tipstats.claims_audit import audit
     from tipstats.claims_audit import audit as claims
     from tipstats.datasets import list_datasets
+    from tipstats.discover import search
     from tipstats.loaders import describe, load
 
 
@@ -64,6 +68,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "__version__",
+    "aggregate",
     "audit",
     "claims",
     "describe",
@@ -73,5 +78,6 @@ __all__ = [
     "parties_as_of",
     "party_count_as_of",
     "party_count_range",
+    "search",
     *_loader_names,
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 def _parser() -> argparse.ArgumentParser:
     from tipstats import __version__
-    from tipstats.paths import RAW_DIR, REFERENCE_DIR, REPO_PROCESSED_DIR, processed_dir
+    from tipstats.paths import REFERENCE_DIR
 
     parser = argparse.ArgumentParser(
         prog="tipstats", description="Curated statistics on trafficking in persons."
@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def data_dirs(p: argparse.ArgumentParser, out: bool) -> None:
         p.add_argument(
-            "--raw-dir", type=Path, default=RAW_DIR, help="folder of raw source files (default: data/raw)"
+            "--raw-dir", type=Path, help="folder of raw source files (default: data/raw of the checkout)"
         )
         p.add_argument(
             "--reference-dir", type=Path, default=REFERENCE_DIR, help="folder of reviewed reference files"
@@ -33,8 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         # build writes the checkout's data/processed; validate reads what the loaders read
         p.add_argument(
             "--out-dir" if out else "--processed-dir", type=Path,
-            default=REPO_PROCESSED_DIR if out else processed_dir(),
-            help="folder of processed datasets (default: data/processed)",
+            help="folder of processed datasets (default: data/processed"
+            + (" of the checkout)" if out else ", or the installed package's copy)"),
         )  # fmt: skip
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -48,12 +48,34 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the datasets")
     info = sub.add_parser("info", help="describe one dataset: columns, sources, caveats")
     info.add_argument("name")
+    search = sub.add_parser("search", help="datasets and columns whose names or descriptions match the words")
+    search.add_argument("words", nargs="+")
+    for p in (info, search):
+        p.add_argument("--width", type=int, help="wrap to this many columns (default: the terminal's width)")
     claims = sub.add_parser("claims", help="the claims audit of report A/76/120")
     claims.add_argument(
         "--format", choices=["table", "text", "csv", "json", "markdown"], default="table"
     )  # render.FORMATS
     claims.add_argument("--strict", action="store_true", help="also exit 1 when any claim differs")
+    claims.add_argument(
+        "--wide",
+        action="store_true",
+        help="table: every cell whole on one line (default: wrapped to the terminal)",
+    )
     claims.add_argument("--output", type=Path, help="write to this file instead of standard output")
+    export = sub.add_parser(
+        "export", help="write datasets with their codebook as csv, parquet, xlsx or dta (Stata)"
+    )
+    export.add_argument(
+        "--format", choices=["csv", "parquet", "xlsx", "dta"], default="csv"
+    )  # export.FORMATS
+    export.add_argument(
+        "--datasets", nargs="+", metavar="NAME", help="only these datasets (default: all; sources always)"
+    )
+    # DIR may follow --datasets (`--datasets a b DIR`): argparse gives it to --datasets, _run takes it back
+    export.add_argument(
+        "out_dir", type=Path, nargs="?", metavar="DIR", help="a new or empty folder, or an earlier export"
+    )
     figures = sub.add_parser("figures", help="write every figure as SVG and PNG")
     figures.add_argument("--out-dir", type=Path, default=Path("reports/figures"))
     tables = sub.add_parser("analysis", help="write the convictions analysis tables")
@@ -62,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "generate", help="write the files generated from the dataset registry (loaders, make prerequisites)"
     )
     generate.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
-    for p in (info, claims, figures, tables, generate):
+    for p in (info, search, claims, export, figures, tables, generate):
         # SUPPRESS: `tipstats --debug build` must not be reset to False by the subcommand's default
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -79,19 +101,22 @@ def claims_exit_code(table, strict: bool) -> int:
     return 0
 
 
-def run_claims(fmt: str, strict: bool, output: Path | None, *, table=None) -> int:
+def run_claims(fmt: str, strict: bool, output: Path | None, *, table=None, wide: bool = False) -> int:
     """``tipstats claims``: print (or write to ``output``) the table; return the exit code.
 
     Exit 0 when every claim has a verdict and no computation failed; 1 when a computation failed
     (listed on standard error) or, with ``strict``, when any claim ``differs``. An invalid
     registry raises :class:`~tipstats.errors.DataValidationError` (printed by :func:`main`, exit 1).
     """
+    from tipstats import progress
     from tipstats.claims_audit import audit
     from tipstats.claims_audit.rules import FAILED
     from tipstats.render import render
 
-    table = audit() if table is None else table
-    text = render(table, fmt)
+    if table is None:
+        with progress.shown("tipstats claims"):
+            table = audit()
+    text = render(table, fmt, wide=wide)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -164,6 +189,35 @@ def _print_failures(exc, stream=None) -> None:
     print("\n(Rows count the header as row 1, as in a spreadsheet.)", file=stream)
 
 
+class NeedsCheckout(RuntimeError):
+    """``build``/``validate`` in an installed package, without the folders a checkout would give."""
+
+
+def data_folders(command: str, raw_dir: Path | None, out_dir: Path | None) -> tuple[Path, Path]:
+    """The raw folder and the processed folder of ``build`` (``out_dir``) or ``validate``.
+
+    In a checkout they default to ``data/raw`` and ``data/processed``. An installed package ships no raw
+    sources, so there ``--raw-dir`` is needed (and ``--out-dir`` for ``build``: nothing is written into the
+    installation); without them a :class:`NeedsCheckout` says so instead of reporting missing files as
+    data failures.
+    """
+    from tipstats.paths import IN_CHECKOUT, RAW_DIR, REPO_PROCESSED_DIR, processed_dir
+
+    if not IN_CHECKOUT:
+        missing = ["--raw-dir DIR"] if raw_dir is None else []
+        if command == "build" and out_dir is None:
+            missing.append("--out-dir DIR")
+        if missing:
+            raise NeedsCheckout(
+                f"`tipstats {command}` reads the raw sources, which an installed package does not ship: "
+                f"run it in a checkout (git clone, then `make data`), or give {' and '.join(missing)}"
+            )
+    raw = RAW_DIR if raw_dir is None else raw_dir
+    if out_dir is not None:
+        return raw, out_dir
+    return raw, (REPO_PROCESSED_DIR if command == "build" else processed_dir())
+
+
 def _run(args: argparse.Namespace) -> int:
     from tipstats.errors import DataValidationError
 
@@ -175,24 +229,23 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name:<22} {model_info(name)['title']}")
         return 0
     if args.command == "info":
-        from tipstats.loaders import column_table, describe
+        from tipstats.discover import describe
 
-        info = describe(args.name)
-        print(f"{info['name']}: {info['title']}\n\n{info['description']}\n")
-        print(f"As of: {info['as_of']}   Key: {', '.join(info['key'])}   Rows: {info['rows']}\n")
-        print("Columns:\n" + "\n".join("  " + line for line in column_table(args.name).splitlines()))
-        if info["caveats"]:
-            print("\nCaveats:\n" + "\n".join(f"  - {c}" for c in info["caveats"]))
-        print(
-            "\nSources:\n"
-            + "\n".join(f"  - [{s['source_id']}] {s['citation']} ({s['licence']})" for s in info["sources"])
-        )
+        print(describe(args.name).text(None if args.width is None else args.width))
+        return 0
+    if args.command == "search":
+        from tipstats.discover import search, search_text
+
+        print(search_text(search(" ".join(args.words)), args.width))
         return 0
     if args.command == "build":
+        from tipstats import progress
         from tipstats.pipeline import build
 
+        args.raw_dir, args.out_dir = data_folders("build", args.raw_dir, args.out_dir)
         try:
-            result = build(args.raw_dir, args.out_dir, args.reference_dir)
+            with progress.shown("tipstats build"):
+                result = build(args.raw_dir, args.out_dir, args.reference_dir)
         except DataValidationError as exc:
             _print_failures(exc)
             print(f"\nNothing was written; {args.out_dir} is unchanged.", file=sys.stderr)
@@ -211,6 +264,7 @@ def _run(args: argparse.Namespace) -> int:
         from tipstats.publish import recover
         from tipstats.validate import validate_all
 
+        args.raw_dir, args.processed_dir = data_folders("validate", args.raw_dir, args.processed_dir)
         recover(args.processed_dir)  # a build killed mid-publish leaves nothing half-done to validate
         failures = validate_all(args.raw_dir, args.processed_dir, args.reference_dir)
         if failures:
@@ -219,7 +273,7 @@ def _run(args: argparse.Namespace) -> int:
         print("all raw files and processed datasets are valid")
         return 0
     if args.command == "claims":
-        return run_claims(args.format, args.strict, args.output)
+        return run_claims(args.format, args.strict, args.output, wide=args.wide)
     if args.command == "generate":
         from tipstats.generate import stale_files, write_generated
 
@@ -229,6 +283,19 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"stale: {path} (run `tipstats generate`)", file=sys.stderr)
             return 1 if stale else 0
         for path in write_generated():
+            print(path)
+        return 0
+    if args.command == "export":
+        from tipstats.export import export
+
+        if args.out_dir is None:
+            if not args.datasets or len(args.datasets) < 2:
+                raise ValueError(
+                    "tipstats export needs a folder: tipstats export [--format F] [--datasets ...] DIR"
+                )
+            *args.datasets, last = args.datasets
+            args.out_dir = Path(last)
+        for path in export(args.out_dir, args.format, args.datasets):
             print(path)
         return 0
     if args.command == "figures":
@@ -272,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     from tipstats.errors import DataValidationError
+    from tipstats.optional import MissingDependency
 
     args = _parser().parse_args(argv)
     if args.debug:
@@ -286,6 +354,9 @@ def _main(argv: list[str] | None) -> int:
         return 2
     except BrokenPipeError:
         raise  # not an error of ours: main() exits quietly
+    except (MissingDependency, NeedsCheckout) as exc:  # one line that says what to do
+        print(f"tipstats: {exc}", file=sys.stderr)
+        return 2
     except (OSError, ValueError, RuntimeError, ImportError) as exc:
         print(f"tipstats: error: {exc} (run with --debug for details)", file=sys.stderr)
         return 2

@@ -92,27 +92,17 @@ def load(name: str, *, validate: str = "auto") -> pd.DataFrame:
     return _load_validated(name, str(folder), (info.st_mtime_ns, info.st_size), validate).copy()
 
 
-def describe(name: str) -> dict[str, Any]:
-    """Title, description, as-of, key, columns, caveats and sources of dataset ``name``.
+def describe(name: str):
+    """What dataset ``name`` is: a :class:`~tipstats.discover.Description` (prints as text, renders as
+    HTML in a notebook; attributes ``title``, ``columns``, ``caveats``, ``sources`` ...).
 
     >>> import tipstats
-    >>> info = tipstats.describe("population")
-    >>> [c["name"] for c in info["columns"]][:2]
-    ['iso3', 'country_name']
+    >>> tipstats.describe("population").key
+    ['iso3', 'year']
     """
-    from tipstats.metadata import model_info, source_ids_in
+    from tipstats.discover import describe as _describe
 
-    info = model_info(name)
-    frame = load(name)
-    sources = load("sources").set_index("source_id")
-    used = [s for s in source_ids_in(frame) if s in sources.index]
-    info["rows"] = len(frame)
-    fields = ("citation", "url", "repository", "commit", "licence")
-    info["sources"] = [
-        {"source_id": s, **{f: None if pd.isna(sources.loc[s, f]) else sources.loc[s, f] for f in fields}}
-        for s in used
-    ]
-    return info
+    return _describe(name)
 
 
 def column_table(name: str) -> str:

@@ -26,6 +26,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 KERNEL = "python3"
+COOKBOOK = (
+    "07-cookbook"  # notebooks/07-cookbook.ipynb: short recipes, no claims (the others are one per topic)
+)
 TIMEOUT = 300  # seconds per cell; the notebooks are meant to run in well under a minute each
 DISPLAY_OPTIONS = {"display.max_colwidth": 90, "display.width": 160}  # quotes and explanations stay readable
 
@@ -49,8 +52,8 @@ def caveats_text(names: Iterable[str]) -> str:
     blocks = []
     for name in names:
         info = describe(name)
-        lines = [f"{name}: {info['title']} (as of {info['as_of']}; {info['rows']} rows)"]
-        lines += [f"  - {caveat}" for caveat in info["caveats"]]
+        lines = [f"{name}: {info.title} (as of {info.as_of}; {info.rows} rows)"]
+        lines += [f"  - {caveat}" for caveat in info.caveats]
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
@@ -68,6 +71,20 @@ def kernel_env(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+#: Lines a kernel writes to standard error that say nothing about the notebook (the runner's kernel
+#: listens on the loopback interface only), dropped from what the runner passes on.
+KERNEL_NOISE = ("Kernel is running over TCP without encryption",)
+
+
+def _pass_on_kernel_stderr(log, stream=None) -> None:
+    """What the kernel wrote to standard error, without :data:`KERNEL_NOISE`, to ``stream``."""
+    stream = sys.stderr if stream is None else stream
+    log.seek(0)
+    for line in log.read().decode("utf-8", "replace").splitlines(keepends=True):
+        if not any(noise in line for noise in KERNEL_NOISE):
+            stream.write(line)
+
+
 def execute(
     source: Path, out_dir: Path, *, timeout: int = TIMEOUT, env: dict[str, str] | None = None
 ) -> Path:
@@ -75,8 +92,10 @@ def execute(
 
     Raises :class:`nbclient.exceptions.CellExecutionError` on the first failing cell (nothing written).
     """
-    import nbformat
-    from nbclient import NotebookClient
+    from tipstats.optional import require
+
+    nbformat = require("nbformat", "running notebooks (tipstats.notebooks)")
+    NotebookClient = require("nbclient", "running notebooks (tipstats.notebooks)").NotebookClient
 
     source = Path(source)
     nb = nbformat.read(source, as_version=4)
@@ -87,7 +106,13 @@ def execute(
         allow_errors=False,
         resources={"metadata": {"path": str(source.parent.resolve())}},
     )
-    client.execute(env=kernel_env(env))
+    import tempfile
+
+    with tempfile.TemporaryFile() as kernel_log:
+        try:
+            client.execute(env=kernel_env(env), stderr=kernel_log)
+        finally:
+            _pass_on_kernel_stderr(kernel_log)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / source.name
@@ -99,8 +124,10 @@ def execute(
 
 def to_html(executed: Path) -> Path:
     """Write ``<executed>.html`` next to an executed notebook (images embedded, no server needed)."""
-    import nbformat
-    from nbconvert import HTMLExporter
+    from tipstats.optional import require
+
+    nbformat = require("nbformat", "notebook pages (tipstats.notebooks)")
+    HTMLExporter = require("nbconvert", "notebook pages (tipstats.notebooks)").HTMLExporter
 
     executed = Path(executed)
     nb = nbformat.read(executed, as_version=4)

@@ -20,6 +20,10 @@ def _checkout_or_shipped(*parts: str) -> Path:
     return shipped if not checkout.is_dir() and shipped.is_dir() else checkout
 
 
+#: True in a source checkout (the raw sources are there); False in an installed package, which ships the
+#: processed data, the reference files and the report text only: `tipstats build` and `validate` need a
+#: checkout there, or ``--raw-dir``.
+IN_CHECKOUT = (REPO_DIR / "pyproject.toml").is_file() and (REPO_DIR / "data" / "raw").is_dir()
 RAW_DIR = _checkout_or_shipped("raw")
 REFERENCE_DIR = _checkout_or_shipped("reference")
 REPO_PROCESSED_DIR = REPO_DIR / "data" / "processed"

@@ -136,25 +136,68 @@ def to_text(table: pd.DataFrame, width: int = 100) -> str:
     return "\n\n".join(blocks) + "\n\n" + "\n".join(legend) + "\n\n" + summary_text(table) + "\n"
 
 
-def to_text_table(table: pd.DataFrame, width: int = 44) -> str:
-    """A compact fixed-width table for the terminal (long cells cut), then counts by status."""
-    cols = ["claim_id", "status", "strength", "reported", "computed"]
-    cut = {c: table[c].map(lambda v: v if len(v) <= width else v[: width - 1] + "…") for c in cols}
-    widths = {c: max(len(c), *(len(v) for v in cut[c])) if len(table) else len(c) for c in cols}
-    lines = ["  ".join(c.ljust(widths[c]) for c in cols)]
+TEXT_COLUMNS = ["claim_id", "status", "strength", "reported", "computed"]
+MIN_WRAPPED = 12  # a wrapped column is never narrower than this
+
+
+def _column_widths(natural: dict[str, int], width: int) -> dict[str, int]:
+    """Widths that fit ``width``: claim_id, status and strength whole, reported and computed share the rest."""
+    fixed = sum(w for c, w in natural.items() if c not in ("reported", "computed"))
+    room = max(2 * MIN_WRAPPED, width - fixed - 2 * (len(natural) - 1))
+    wrapped = {c: natural[c] for c in ("reported", "computed")}
+    if sum(wrapped.values()) > room:
+        reported = max(
+            MIN_WRAPPED, min(wrapped["reported"], room * wrapped["reported"] // sum(wrapped.values()))
+        )
+        wrapped = {"reported": reported, "computed": max(MIN_WRAPPED, room - reported)}
+    return {**natural, **wrapped}
+
+
+def to_text_table(table: pd.DataFrame, width: int | None = None, *, wide: bool = False) -> str:
+    """The table for the terminal, then counts by status.
+
+    Cells are never cut: ``reported`` and ``computed`` wrap within their columns so that every line fits
+    ``width`` (default: the terminal's width). ``wide``: every cell whole on one line (for ``grep``).
+    """
+    import textwrap
+
+    from tipstats.discover import terminal_width
+
+    cols = TEXT_COLUMNS
+    natural = {c: max(len(c), *(len(v) for v in table[c])) if len(table) else len(c) for c in cols}
+    widths = natural if wide else _column_widths(natural, terminal_width() if width is None else width)
+    lines = ["  ".join(c.ljust(widths[c]) for c in cols).rstrip()]
     lines.append("  ".join("-" * widths[c] for c in cols))
     for i in range(len(table)):
-        lines.append("  ".join(cut[c].iloc[i].ljust(widths[c]) for c in cols).rstrip())
+        cells = {
+            c: [table[c].iloc[i]] if wide else (textwrap.wrap(table[c].iloc[i], widths[c]) or [""])
+            for c in cols
+        }
+        for k in range(max(len(v) for v in cells.values())):
+            parts = [(cells[c][k] if k < len(cells[c]) else "").ljust(widths[c]) for c in cols]
+            lines.append("  ".join(parts).rstrip())
     counts = status_counts(table)
     lines.append("")
-    lines.append("; ".join(f"{s}: {n}" for s, n in counts.items() if n or s != FAILED))
+    summary = ["; ".join(f"{s}: {n}" for s, n in counts.items() if n or s != FAILED)]
+    if not wide:
+        summary.append("Each claim's evidence and explanation: --format markdown (or csv, json).")
+        total = sum(widths.values()) + 2 * (len(cols) - 1)
+        keep = {"--format markdown": "--format\xa0markdown"}  # an option and its value stay on one line
+        for whole, joined in keep.items():
+            summary = [text.replace(whole, joined) for text in summary]
+        summary = [
+            line.replace("\xa0", " ")
+            for text in summary
+            for line in textwrap.wrap(text, max(total, 40), break_on_hyphens=False)
+        ]
+    lines += summary
     return "\n".join(lines) + "\n"
 
 
-def render(table: pd.DataFrame, fmt: str) -> str:
-    """The table in one of :data:`FORMATS`."""
+def render(table: pd.DataFrame, fmt: str, *, wide: bool = False) -> str:
+    """The table in one of :data:`FORMATS` (``wide``: the terminal table without wrapping)."""
     if fmt == "table":
-        return to_text_table(table)
+        return to_text_table(table, wide=wide)
     if fmt == "text":
         return to_text(table)
     if fmt == "csv":

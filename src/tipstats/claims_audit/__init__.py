@@ -27,6 +27,7 @@ import pandas as pd
 from tipstats.claims_audit.registry import NOTEBOOKS, Claim, load_registry
 from tipstats.claims_audit.rules import FAILED, KINDS, STATUSES, Verdict, default_input
 from tipstats.claims_audit.rules.base import NO_EVIDENCE, REPORT_ITSELF, STRENGTHS, strength_of
+from tipstats.optional import MissingDependency
 
 COLUMNS = [
     "claim_id",
@@ -118,6 +119,8 @@ def evaluate(claim: Claim, inputs: Mapping[str, Any] | None = None, *, _cache: _
     }
     try:
         verdict = check(claim, inputs, _cache=_cache)
+    except MissingDependency as exc:  # not a verdict: the audit needs an extra (one line naming it)
+        raise MissingDependency(exc.module, "the claims audit (tipstats.audit)") from None
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}".replace("\n", " ")
         row.update(
@@ -174,8 +177,14 @@ def audit(
 
 
 def _verdicts(frame: pd.DataFrame, inputs: Mapping[str, Any] | None) -> pd.DataFrame:
+    from tipstats import progress
+
     cache = _Inputs(inputs)
-    rows = [evaluate(Claim.from_row(row), _cache=cache) for _, row in frame.iterrows()]
+    progress.expect(len(frame))
+    rows = []
+    for _, row in frame.iterrows():
+        progress.step(str(row["claim_id"]))
+        rows.append(evaluate(Claim.from_row(row), _cache=cache))
     return pd.DataFrame(rows, columns=COLUMNS).astype("str")
 
 

@@ -16,6 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tipstats.optional import require
+
+# Without matplotlib: one line naming the extra that brings it, not a bare ModuleNotFoundError.
+require("matplotlib", "tipstats.figures")
+
 from matplotlib.figure import Figure
 
 from tipstats.figures import style

@@ -539,6 +539,39 @@ def percent(ax: Axes, axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
+# -- your own figure in the house style ------------------------------------------------------------
+
+
+def plot_series(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    label: str | None = None,
+    sources: pd.DataFrame | None = None,
+) -> Figure:
+    """One series of ``frame`` (``y`` against ``x``, for example one country's rows) in the house style.
+
+    The title, subtitle, axis title (``label``, default ``y`` in words) and the source line are placed
+    as in the report's figures; the sources are the frame's ``source_id`` columns. Missing values (a
+    suppressed '<5' count) are gaps in the line, not zeros.
+    """
+    ids = [
+        v for c in frame.columns if c == "source_id" or c.endswith("_source_id") for v in frame[c].dropna()
+    ]
+    data = frame.sort_values(x)
+    with style_context():
+        fig, ax = new_figure(title, subtitle, source_ids=ids, sources=sources, right=0.4)
+        values = pd.to_numeric(data[y], errors="coerce").astype("float64")
+        ax.plot(data[x], values, marker="o", markersize=3.5, color=PALETTE[0])
+        axis_title(ax, label or y.replace("_", " "))
+        start_at_zero(ax)
+        thousands(ax)
+    return fig
+
+
 # -- saving ------------------------------------------------------------------------------------------
 
 SVG_METADATA = {"Date": None, "Creator": None}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tipstats import progress
 from tipstats import raw as raw_io
 from tipstats.datasets import DATASETS, SUBJECTS
 from tipstats.errors import DataValidationError, Failure, PartialBuild
@@ -139,6 +140,7 @@ def validate_raw(ctx: BuildContext) -> list[Failure]:
     for source_id in raw_io.raw_models(ctx.registry):
         if source_id in ctx._raw_cache:  # read and validated already
             continue
+        progress.step(f"checking {ctx.raw_path(source_id)}")
         rows, found = raw_io.read_raw_passing(ctx.raw_dir, source_id, ctx.raw_path(source_id), ctx.registry)
         if found:
             failures += found
@@ -196,6 +198,7 @@ def run_builders(ctx: BuildContext, subjects: tuple[str, ...] = SUBJECTS) -> dic
     partial: set[str] = set()
     for subject in subjects:
         mine = {name for name, spec in DATASETS.items() if spec.subject == subject}
+        progress.step(f"building {subject}")
         module = importlib.import_module(f"tipstats.pipeline.{subject}")
         ctx.partial_reads()  # start this subject's count afresh
         try:
@@ -264,6 +267,7 @@ def build(
     if failures:
         raise DataValidationError(failures)
     warnings = integrity_failures(raw_dir, registry)
+    progress.step("writing")
     with published_directory(Path(out_dir), own_files) as staging:
         for name, frame in datasets.items():
             write_csv(frame, staging / DATASETS[name].filename)

@@ -124,7 +124,9 @@ def _t_inference(params: Any, bse: Any, df: Any) -> tuple[np.ndarray, ...]:
     tied to the number of clusters is the usual small-sample correction (Cameron and Miller 2015).
     ``df`` below 1 gives missing intervals.
     """
-    from scipy import stats
+    from tipstats.optional import require
+
+    stats = require("scipy.stats", "the convictions models (tipstats.analysis.convictions)")
 
     params, bse = np.asarray(params, float), np.asarray(bse, float)
     df = np.broadcast_to(np.asarray(df, float), params.shape)

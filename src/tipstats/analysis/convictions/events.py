@@ -35,7 +35,9 @@ def _event_label(e: int, lo: int, hi: int, reference: int) -> str:
 
 
 def _fit_event_study(frame: pd.DataFrame, lo: int, hi: int, reference: int) -> list[dict[str, Any]]:
-    import statsmodels.api as sm
+    from tipstats.optional import require
+
+    sm = require("statsmodels.api", "the convictions event study (tipstats.analysis.convictions)")
 
     data = frame[frame["usable"] & frame["legislation_year"].notna()].reset_index(drop=True)
     bins = list(range(lo, hi + 1))

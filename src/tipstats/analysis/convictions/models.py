@@ -44,7 +44,9 @@ def _dummies(values: pd.Series, levels: Sequence[Any], prefix: str) -> pd.DataFr
 
 def _fit_count_model(frame: pd.DataFrame, group: str, reference: str, model: str) -> list[dict[str, Any]]:
     """Convictions ~ group + year, offset log(population), errors clustered by country."""
-    import statsmodels.api as sm
+    from tipstats.optional import require
+
+    sm = require("statsmodels.api", "the convictions count model (tipstats.analysis.convictions)")
     from statsmodels.discrete.discrete_model import NegativeBinomial
 
     data = frame[frame["usable"] & (frame["population"] > 0)].reset_index(drop=True)
