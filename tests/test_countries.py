@@ -292,7 +292,7 @@ def test_every_still_missing_code_or_region_is_named_in_the_caveats(built):
     import tipstats
 
     countries = built["countries"]
-    caveats = " ".join(tipstats.describe("countries")["caveats"])
+    caveats = " ".join(tipstats.describe("countries").caveats)
     no_m49 = countries.loc[countries["m49"].isna(), "iso3"]
     no_unodc = countries.loc[countries["unodc_region"].isna(), "iso3"]
     assert set(no_m49) == set(countries["iso3"]) - set(

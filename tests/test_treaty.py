@@ -22,6 +22,8 @@ from tipstats.analysis.treaty import (
 from tipstats.errors import DataValidationError
 from tipstats.paths import RAW_DIR
 from tipstats.pipeline import treaty as bt
+from tipstats.pipeline import treaty_evidence as be
+from tipstats.pipeline import treaty_status as bs
 from tipstats.schemas.base import validate
 from tipstats.schemas.treaty import PartyCounts, TreatyEvents, TreatyStatus
 
@@ -255,7 +257,7 @@ def test_evidence_picks_the_narrowest_date_and_flags_conflicts():
         ["A", "month", "acceding in May 2020", "2020-05", None, "u1", None, None],
         ["A", "entry_into_force_date", "EIF", "2020-07-01", "2020-06-01", "u2", None, None],
     )
-    events, failures = bt.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
+    events, failures = be.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
     assert failures == []
     row = events.iloc[0]
     assert row["action_date"] == pd.Timestamp("2020-06-01") and row["source_url"] == "u2"
@@ -264,7 +266,7 @@ def test_evidence_picks_the_narrowest_date_and_flags_conflicts():
 
 def test_evidence_with_a_wrong_derived_date_fails():
     raw, codes = _evidence(["A", "entry_into_force_date", "EIF", "2020-07-01", "2020-06-02", "u", None, None])
-    _, failures = bt.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
+    _, failures = be.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
     assert [(f.file, f.row, f.column, f.value) for f in failures] == [
         ("e.csv", 2, "implied_deposit_date_derived", "2020-06-02")
     ]
@@ -272,10 +274,10 @@ def test_evidence_with_a_wrong_derived_date_fails():
 
 def test_evidence_of_an_unknown_kind_fails_and_not_parties_give_no_row():
     raw, codes = _evidence(["A", "rumour", "x", None, None, "u", None, None])
-    _, failures = bt.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
+    _, failures = be.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
     assert failures[0].column == "evidence_kind" and failures[0].value == "rumour"
     raw, codes = _evidence(["B", "not_party_recommendation", "Accede", None, None, "u", None, None])
-    events, failures = bt.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
+    events, failures = be.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
     assert events.empty and failures == []
 
 
@@ -292,7 +294,7 @@ def test_evidence_window_from_the_note():
             "period: April 2022 - March 2023 (inference)",
         ]
     )
-    events, _ = bt.events_from_evidence(raw, "tip_evidence_five_states", codes, "e.csv")
+    events, _ = be.events_from_evidence(raw, "tip_evidence_five_states", codes, "e.csv")
     row = events.iloc[0]
     assert row["action_date_precision"] == "window" and pd.isna(row["action_date"])
     assert (row["action_date_earliest"], row["action_date_latest"]) == (
@@ -530,9 +532,9 @@ def test_a_changed_input_changes_the_resolution(events):
     def nepal(frame):
         return frame[(frame["treaty"] == "tip_protocol") & (frame["participant"] == "Nepal")].iloc[0]
 
-    before = nepal(bt.resolve_status(events))
+    before = nepal(bs.resolve_status(events))
     # without the report's rows, Nepal's narrowest evidence (its year) is used
-    without = nepal(bt.resolve_status(events[events["source_id"] != "a76120"]))
+    without = nepal(bs.resolve_status(events[events["source_id"] != "a76120"]))
     evidence = events[(events["participant"] == "Nepal") & (events["source_id"] == "tip_evidence")].iloc[0]
     assert before["source_id"] == "a76120" and without["source_id"] == "tip_evidence"
     assert (without["action_date_earliest"], without["action_date_latest"]) == (
@@ -545,12 +547,12 @@ def test_a_changed_input_changes_the_resolution(events):
     at = moved.index[(moved["participant"] == "Nepal") & (moved["source_id"] == "a76120")]
     new_day = evidence["action_date_latest"] + pd.Timedelta(days=1)
     moved.loc[at, ["action_date", "action_date_earliest", "action_date_latest"]] = new_day
-    changed = nepal(bt.resolve_status(moved))
+    changed = nepal(bs.resolve_status(moved))
     assert not before["conflict"] and changed["conflict"]
     assert f"{new_day:%Y-%m-%d}" in changed["note"] and "CONFLICT" in changed["note"]
     # a UNTC row, once there, is used before the report
     untc = events.loc[at].assign(source_id="untc_tip_2018", action_type="ratification")
-    assert nepal(bt.resolve_status(pd.concat([events, untc])))["source_id"] == "untc_tip_2018"
+    assert nepal(bs.resolve_status(pd.concat([events, untc])))["source_id"] == "untc_tip_2018"
 
 
 def test_a_conflict_in_the_compilers_note_is_flagged():
@@ -558,13 +560,13 @@ def test_a_conflict_in_the_compilers_note_is_flagged():
         ["A", "month", "acceding in May 2020", "2020-05", None, "u1", None, None],
         ["A", "speech", "a minister's date", "2020-04-02", None, "u2", None, "CONFLICT with the month"],
     )
-    evidence, failures = bt.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
+    evidence, failures = be.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
     assert failures == []
-    flagged = bt.resolve_status(evidence).iloc[0]
+    flagged = bs.resolve_status(evidence).iloc[0]
     assert flagged["conflict"] and "CONFLICT with the month" in flagged["note"]
     raw.loc[1, "note"] = "a remark"
-    evidence, _ = bt.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
-    assert not bt.resolve_status(evidence).iloc[0]["conflict"]
+    evidence, _ = be.events_from_evidence(raw, "tip_evidence", codes, "e.csv")
+    assert not bs.resolve_status(evidence).iloc[0]["conflict"]
 
 
 @pytest.mark.parametrize(

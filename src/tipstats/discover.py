@@ -122,7 +122,7 @@ def describe(name: str) -> Description:
     >>> import tipstats
     >>> info = tipstats.describe("population")
     >>> list(info.columns["name"][:2])
-    ['iso3', 'year']
+    ['iso3', 'country_name']
     >>> print(info.text(60).splitlines()[0])
     population: Population by country and year (World Bank
     """

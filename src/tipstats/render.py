@@ -163,7 +163,7 @@ def to_text_table(table: pd.DataFrame, width: int | None = None, *, wide: bool =
 
     from tipstats.discover import terminal_width
 
-    cols = TEXT_COLUMNS
+    cols = [c for c in TEXT_COLUMNS if c in table.columns]  # a table of before the strength column
     natural = {c: max(len(c), *(len(v) for v in table[c])) if len(table) else len(c) for c in cols}
     widths = natural if wide else _column_widths(natural, terminal_width() if width is None else width)
     lines = ["  ".join(c.ljust(widths[c]) for c in cols).rstrip()]

@@ -8,7 +8,7 @@ Which row counts for a State
 ----------------------------
 ``treaty_events`` keeps one row per State *and source*; the dataset ``treaty_status`` keeps one
 row per State and treaty (the European Union counts as a party, under its name), resolved by
-:func:`tipstats.pipeline.treaty.resolve_status`, its one home. The preference is:
+:func:`tipstats.pipeline.treaty_status.resolve_status`, its one home. The preference is:
 
 1. a UNTC table (the depositary's own record);
 2. A/76/120 (it cites the UNTC status as at 9 June 2021 and gives exact days);
@@ -40,7 +40,7 @@ import pandas as pd
 
 from tipstats.datasets import unknown_name_message
 from tipstats.facts import JOINING_ACTIONS, TREATIES
-from tipstats.pipeline.treaty import SOURCE_PRIORITY, resolve_status  # noqa: F401  (the rule's home)
+from tipstats.pipeline.treaty_status import resolve_status  # the rule's home
 from tipstats.report import REPORT_SOURCE_ID
 
 #: How :func:`party_windows` makes one row of a participant's rows.

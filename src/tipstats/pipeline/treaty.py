@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -27,12 +26,10 @@ from tipstats import sources
 from tipstats.countries import name_to_iso3
 from tipstats.errors import DataValidationError, Failure, row_number
 from tipstats.facts import (
-    ENTRY_INTO_FORCE_DAYS,
-    JOINING_ACTIONS,
     TIP_PROTOCOL_SIGNATURE_CLOSES,
     TIP_PROTOCOL_SIGNATURE_OPENS,
 )
-from tipstats.report import REPORT_SOURCE_ID, REPORT_SUBJECT, ReportTextError, paragraph_line
+from tipstats.report import REPORT_SUBJECT, ReportTextError, paragraph_line
 
 # Which sources the builder reads is asked of the registry, by raw model (and role ``treaty``).
 PARTICIPANTS_MODEL = "treaty:RawParticipants"
@@ -71,36 +68,6 @@ SIGNATURE_PERIODS = {"tip_protocol": (TIP_PROTOCOL_SIGNATURE_OPENS, TIP_PROTOCOL
 # A note that records a disagreement between sources on purpose (then both values are kept).
 CONFLICT_NOTED = "conflict"
 
-# What each evidence_kind of the evidence files can tell. A kind not listed here fails the build,
-# so that a new kind of evidence is reviewed before it is used.
-DATING_KINDS = {"entry_into_force_date", "month", "year", "annual_report_statement"}
-SUPPORT_KINDS = {
-    "statement",
-    "news",
-    "speech",
-    "press_release",
-    "count_statement",
-    "no_mention",
-    "news_statement",
-    "unts_participant_listing",
-}
-PARTY_LISTING_KINDS = {"reservation_listing"}
-NOT_PARTY_KINDS = {"not_party_recommendation"}
-KNOWN_KINDS = DATING_KINDS | SUPPORT_KINDS | PARTY_LISTING_KINDS | NOT_PARTY_KINDS
-# Kinds whose quoted words describe the action itself (others quote plans, counts or listings).
-ACTION_WORD_KINDS = {
-    "month",
-    "year",
-    "annual_report_statement",
-    "statement",
-    "news",
-    "speech",
-    "press_release",
-}
-ACTION_WORDS = {
-    "accession": re.compile(r"\b(?:acceded|acceding|accession)\b", re.IGNORECASE),
-    "ratification": re.compile(r"\b(?:ratified|ratification)\b", re.IGNORECASE),
-}
 WINDOW = re.compile(rf"\b({_MONTH}) (\d{{4}}) - ({_MONTH}) (\d{{4}})\b")
 
 
@@ -251,210 +218,6 @@ def events_from_report(
             "note": f"A/76/120 paragraph 5; its footnote 1 gives the status of ratification as at {quote_date}.",
         }
     )
-
-
-# -- evidence files -------------------------------------------------------------------------------
-
-
-@dataclass
-class Candidate:
-    row: int  # spreadsheet row
-    kind: str
-    precision: str
-    basis: str
-    earliest: pd.Timestamp
-    latest: pd.Timestamp
-
-    @property
-    def width(self) -> pd.Timedelta:
-        return self.latest - self.earliest
-
-    def describe(self) -> str:
-        if self.precision == "day":
-            return self.earliest.strftime("%Y-%m-%d")
-        return f"{self.earliest:%Y-%m-%d} to {self.latest:%Y-%m-%d}"
-
-
-def _candidate(index, row: pd.Series, label: str) -> tuple[Candidate | None, list[Failure]]:
-    """The date window one evidence row gives (None for rows that date nothing), or its failure."""
-    kind = row["evidence_kind"]
-    where = row_number(index)
-
-    def fail(column: str, check: str, value) -> tuple[None, list[Failure]]:
-        return None, [Failure(label, where, column, check, value, "rule")]
-
-    if kind == "entry_into_force_date":
-        if pd.isna(row["date_as_given_iso"]) or pd.isna(row["implied_deposit_date_derived"]):
-            return fail("implied_deposit_date_derived", "entry into force and deposit given", None)
-        precision, force, _ = partial_date_bounds(row["date_as_given_iso"])
-        deposit = pd.Timestamp(row["implied_deposit_date_derived"])
-        if precision != "day" or force - pd.Timedelta(days=ENTRY_INTO_FORCE_DAYS) != deposit:
-            check = f"implied deposit = entry into force ({row['date_as_given_iso']}) - {ENTRY_INTO_FORCE_DAYS} days"
-            return fail("implied_deposit_date_derived", check, row["implied_deposit_date_derived"])
-        return Candidate(where, kind, "day", "derived_entry_into_force_30_day_rule", deposit, deposit), []
-    if kind in {"month", "year"}:
-        if pd.isna(row["date_as_given_iso"]):
-            return fail("date_as_given_iso", f"a {kind} is given", None)
-        precision, start, end = partial_date_bounds(row["date_as_given_iso"])
-        if precision != kind:
-            return fail("date_as_given_iso", f"precision is {kind}", row["date_as_given_iso"])
-        return Candidate(where, kind, kind, "stated", start, end), []
-    if kind == "annual_report_statement":
-        window = reporting_window(row["note"])
-        if window is None:
-            return fail("note", "note states one reporting-period window 'Month YYYY - Month YYYY'", None)
-        return Candidate(where, kind, "window", "inferred_reporting_period", *window), []
-    return None, []
-
-
-def _action_type(rows: pd.DataFrame) -> tuple[object, str]:
-    found: dict[str, int] = {}
-    for index, row in rows.iterrows():
-        if row["evidence_kind"] not in ACTION_WORD_KINDS:
-            continue
-        for action_type, pattern in ACTION_WORDS.items():
-            if pattern.search(row["value_as_given_in_source"]):
-                found.setdefault(action_type, row_number(index))
-    if len(found) == 1:
-        ((action_type, row),) = found.items()
-        return action_type, f"Action type from the words of row {row}."
-    if len(found) > 1:
-        words = ", ".join(f"{k}: row {v}" for k, v in found.items())
-        return pd.NA, f"Rows use different words for the action ({words})."
-    return pd.NA, ""
-
-
-def _row_summary(index, row: pd.Series) -> str:
-    date = f", date {row['date_as_given_iso']}" if pd.notna(row["date_as_given_iso"]) else ""
-    return f"row {row_number(index)} ({row['evidence_kind']}{date}): {row['value_as_given_in_source']}"
-
-
-def _noted_summary(source_id: str, index, row: pd.Series) -> str:
-    date = f", date {row['date_as_given_iso']}" if pd.notna(row["date_as_given_iso"]) else ""
-    return f"{source_id} row {row_number(index)} ({row['evidence_kind']}{date}): {' '.join(str(row['note']).split())}"
-
-
-def events_from_evidence(
-    raw: pd.DataFrame, source_id: str, iso3: pd.Series, label: str
-) -> tuple[pd.DataFrame, list[Failure]]:
-    """One row per State of an evidence file, dated by the narrowest evidence the file gives.
-
-    Rows of a State that only says it is not a party give no event. The note names the row the date
-    comes from and summarises the others (with any date they give, so conflicts stay visible).
-    """
-    failures: list[Failure] = []
-    for index, kind in raw["evidence_kind"][~raw["evidence_kind"].isin(KNOWN_KINDS)].items():
-        failures.append(
-            Failure(label, row_number(index), "evidence_kind", "a reviewed evidence kind", kind, "rule")
-        )
-    if failures:
-        return pd.DataFrame(columns=[*COLUMNS, *ORIGIN, NOTED_CONFLICTS]), failures
-    out = []
-    for participant, rows in raw.groupby("participant", sort=False):
-        kinds = set(rows["evidence_kind"])
-        if kinds & NOT_PARTY_KINDS:
-            if kinds - NOT_PARTY_KINDS - SUPPORT_KINDS:
-                first = rows.index[0]
-                failures.append(
-                    Failure(
-                        label,
-                        row_number(first),
-                        "evidence_kind",
-                        "a State is either dated or said not to be a party",
-                        participant,
-                        "rule",
-                    )
-                )
-            continue
-        candidates, problems = [], []
-        for index, row in rows.iterrows():
-            candidate, found = _candidate(index, row, label)
-            problems += found
-            if candidate is not None:
-                candidates.append(candidate)
-        if problems:
-            failures += problems
-            continue
-        listing = rows[rows["evidence_kind"].isin(PARTY_LISTING_KINDS)]
-        if not candidates and listing.empty:
-            failures.append(
-                Failure(
-                    label,
-                    row_number(rows.index[0]),
-                    "evidence_kind",
-                    "the evidence dates an action or lists the State as a party",
-                    participant,
-                    "rule",
-                )
-            )
-            continue
-        action_type, type_note = _action_type(rows)
-        if candidates:
-            chosen = min(candidates, key=lambda c: (c.width, c.row))
-            used = rows.loc[[i for i in rows.index if row_number(i) == chosen.row]].iloc[0]
-            pieces = [f"Date from row {chosen.row} ({chosen.kind}): {used['value_as_given_in_source']}."]
-            if chosen.basis == "derived_entry_into_force_30_day_rule":
-                pieces.append(
-                    f"Entry into force {used['date_as_given_iso']} minus {ENTRY_INTO_FORCE_DAYS} days."
-                )
-            if chosen.basis == "inferred_reporting_period":
-                pieces.append(
-                    "Window = the report's April-March reporting period, as the file's note infers it."
-                )
-            for other in candidates:
-                if other is chosen:
-                    continue
-                agrees = other.earliest <= chosen.earliest and chosen.latest <= other.latest
-                verdict = "consistent" if agrees else "CONFLICT"
-                pieces.append(f"Row {other.row} ({other.kind}) gives {other.describe()}: {verdict}.")
-            row_kwargs = {
-                "action_date": chosen.earliest if chosen.precision == "day" else pd.NaT,
-                "date_basis": chosen.basis,
-                "action_date_precision": chosen.precision,
-                "action_date_earliest": chosen.earliest,
-                "action_date_latest": chosen.latest,
-                "source_url": used["source_url"],
-            }
-            chosen_rows = {c.row for c in candidates}
-            origin_row = chosen.row
-        else:
-            used = listing.iloc[0]
-            pieces = [
-                f"No date: row {row_number(listing.index[0])} ({used['evidence_kind']}) shows the State is a party: {used['value_as_given_in_source']}."
-            ]
-            row_kwargs = {
-                "action_date": pd.NaT,
-                "date_basis": "not_given",
-                "action_date_precision": "none",
-                "action_date_earliest": pd.NaT,
-                "action_date_latest": pd.NaT,
-                "source_url": used["source_url"],
-            }
-            chosen_rows = {row_number(listing.index[0])}
-            origin_row = row_number(listing.index[0])
-        others = [_row_summary(i, r) for i, r in rows.iterrows() if row_number(i) not in chosen_rows]
-        if others:
-            pieces.append("Other rows: " + "; ".join(others) + ".")
-        if type_note:
-            pieces.append(type_note)
-        noted = rows[_noted(rows["note"])]
-        out.append(
-            {
-                "iso3": iso3.loc[rows.index[0]],
-                "participant": participant,
-                "treaty": "tip_protocol",
-                "signature_date": pd.NaT,
-                "action_type": action_type,
-                "source_id": source_id,
-                "note": " ".join(pieces),
-                "origin_file": label,
-                "origin_row": origin_row,
-                NOTED_CONFLICTS: "; ".join(_noted_summary(source_id, i, r) for i, r in noted.iterrows())
-                or pd.NA,
-                **row_kwargs,
-            }
-        )
-    return pd.DataFrame(out, columns=[*COLUMNS, *ORIGIN, NOTED_CONFLICTS]), failures
 
 
 # -- counts -------------------------------------------------------------------------------------
@@ -609,192 +372,10 @@ def conflicting_count_failures(counts: pd.DataFrame) -> list[Failure]:
     return failures
 
 
-# -- one row per treaty and participant -------------------------------------------------------------
-
-#: Which source's row ``treaty_status`` uses for a participant, lowest first: a UNTC table (the
-#: depositary's own record), then A/76/120 (it cites the UNTC status as at 9 June 2021 and gives
-#: days), then the evidence files; between evidence rows the narrowest date bounds win first.
-SOURCE_PRIORITY = {
-    "untc_tip_2018": 0,
-    "untc_som_2018": 0,
-    "untc_untoc_2014": 0,
-    REPORT_SOURCE_ID: 1,
-    "tip_evidence": 2,
-    "tip_evidence_five_states": 3,
-}
-STATUS_COLUMNS = [
-    "iso3",
-    "participant",
-    "treaty",
-    "status",
-    "signature_date",
-    "action_type",
-    "action_date",
-    "action_date_precision",
-    "action_date_earliest",
-    "action_date_latest",
-    "date_basis",
-    "source_id",
-    "source_url",
-    "source_ids",
-    "action_types",
-    "conflict",
-    "note",
-]
-PREFERENCE_WORDS = {
-    0: "the UNTC table, the depositary's record, comes first",
-    1: "A/76/120 comes after a UNTC table and before the evidence files",
-    2: "no UNTC table or A/76/120 row: the evidence row with the narrowest date bounds",
-    3: "no UNTC table or A/76/120 row: the evidence row with the narrowest date bounds",
-}
-
-
-def _joined(frame: pd.DataFrame, keys: list[str], column: str, sep: str) -> pd.Series:
-    """Per group of ``keys``, the distinct values of ``column``, sorted and joined by ``sep``."""
-    values = frame[[*keys, column]].dropna().drop_duplicates()
-    values = values.assign(**{column: values[column].astype(str)}).sort_values([*keys, column])
-    several = values.duplicated(keys, keep=False)  # most groups have one value: no Python per group
-    one = values[~several].set_index(keys)[column]
-    return pd.concat([one, values[several].groupby(keys, sort=False)[column].agg(sep.join)])
-
-
-def _source_value(row) -> str:
-    """What one source's row says: '2020-06-16 (day, stated, accession)'."""
-    if row.date_basis == "no_action":
-        when = "signature only"
-        if pd.notna(row.signature_date):
-            when += f" ({row.signature_date:%Y-%m-%d})"
-        return when
-    if pd.isna(row.lo_) or pd.isna(row.hi_):
-        when = "a party, no date"
-    elif row.lo_ == row.hi_:
-        when = f"{row.lo_:%Y-%m-%d}"
-    else:
-        when = f"{row.lo_:%Y-%m-%d} to {row.hi_:%Y-%m-%d}"
-    details = [str(row.action_date_precision), str(row.date_basis)]
-    if pd.notna(row.action_type):
-        details.append(str(row.action_type))
-    return f"{when} ({', '.join(details)})"
-
-
-def _status_note(rows: pd.DataFrame, used: str, priority: int, dates_conflict: bool) -> object:
-    """The note of one participant: each source's value, the row used and why, any conflict."""
-    pieces = []
-    values = "; ".join(f"{r.source_id}: {_source_value(r)}" for r in rows.itertuples())
-    pieces.append(f"Source{'s' if len(rows) > 1 else ''}: {values}.")
-    if len(rows) > 1:
-        pieces.append(f"Used: {used} ({PREFERENCE_WORDS[priority]}).")
-        types = sorted(set(rows.loc[rows["joining_"], "action_type"].dropna().astype(str)))
-        if len(types) > 1:
-            pieces.append(f"The sources name different actions ({', '.join(types)}).")
-    if dates_conflict:
-        pieces.append("CONFLICT: the sources' dates do not meet.")
-    noted = [str(n) for n in rows[NOTED_CONFLICTS].dropna()]
-    noted += [
-        f"{r.source_id}: {r.note}" for r in rows.itertuples() if CONFLICT_NOTED in str(r.note or "").lower()
-    ]
-    if noted:
-        pieces.append("CONFLICT recorded in the notes: " + "; ".join(n.rstrip(". ") for n in noted) + ".")
-    return " ".join(pieces)
-
-
-def resolve_status(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per treaty and participant (``treaty_status``) from rows like ``treaty_events``.
-
-    ``status`` is ``party`` when some row records a joining action (dated or not) and
-    ``signatory_only`` otherwise. The row used (``source_id``) is a joining row if there is one,
-    chosen by :data:`SOURCE_PRIORITY`, then the narrowest date bounds (an undated action is the
-    least precise), then the source id; its action, date, precision, bounds, basis and page are
-    the participant's. ``signature_date`` is the first signature a row gives, in the same order.
-    ``source_ids`` lists every source with a row, ``action_types`` every joining action they name.
-    ``conflict`` is true when the dated joining rows' bounds do not share a day, or a note (or the
-    compiler's note of an evidence row, column ``noted_conflicts`` of the builder's rows) records a
-    conflict; the ``note`` names each source's value when there are several.
-
-    Columns the rows may lack (``action_type``, ``action_date``, ``action_date_precision``,
-    ``signature_date``, ``source_url``, ``note``) count as not stated.
-
-    >>> day = pd.Timestamp
-    >>> events = pd.DataFrame({"treaty": ["tip_protocol"] * 2, "participant": ["Aland"] * 2,
-    ...     "iso3": ["AAA"] * 2, "source_id": ["a76120", "tip_evidence"], "date_basis": ["stated"] * 2,
-    ...     "action_date": [day("2020-06-16"), pd.NaT], "action_date_precision": ["day", "year"],
-    ...     "action_date_earliest": [day("2020-06-16"), day("2020-01-01")],
-    ...     "action_date_latest": [day("2020-06-16"), day("2020-12-31")]})
-    >>> resolve_status(events)[["participant", "status", "source_id", "source_ids", "conflict"]].values.tolist()
-    [['Aland', 'party', 'a76120', 'a76120,tip_evidence', False]]
-    """
-    frame = events.copy()
-    optional = ("action_type", "action_date", "action_date_precision", "signature_date", "source_url", "note")
-    for column in (*optional, NOTED_CONFLICTS):
-        if column not in frame.columns:
-            frame[column] = pd.NA
-    unknown = set(frame["source_id"].astype(str)) - set(SOURCE_PRIORITY)
-    if unknown:
-        raise ValueError(f"no preference defined for source(s) {sorted(unknown)}")
-    for column in ("action_date", "signature_date", "action_date_earliest", "action_date_latest"):
-        frame[column] = pd.to_datetime(frame[column])
-    frame["note"] = frame["note"].astype("object").where(frame["note"].notna(), None)
-    frame[NOTED_CONFLICTS] = (
-        frame[NOTED_CONFLICTS].astype("object").where(frame[NOTED_CONFLICTS].notna(), None)
-    )
-    action = frame["action_type"].astype("object")
-    frame["joining_"] = (frame["date_basis"] != "no_action") & (action.isna() | action.isin(JOINING_ACTIONS))
-    frame["who_"] = frame["iso3"].astype("object").fillna(frame["participant"].astype("object"))
-    frame["priority_"] = frame["source_id"].map(SOURCE_PRIORITY).astype("int64")
-    width = (frame["action_date_latest"] - frame["action_date_earliest"]).dt.days.astype("float64")
-    frame["width_"] = width.fillna(float("inf"))  # an undated action is the least precise
-    frame["lo_"] = frame["action_date_earliest"].fillna(frame["action_date"])
-    frame["hi_"] = frame["action_date_latest"].fillna(frame["action_date"])
-    frame = frame.sort_values(
-        ["treaty", "who_", "joining_", "priority_", "width_", "source_id"],
-        ascending=[True, True, False, True, True, True],
-        kind="stable",
-    )
-    keys = ["treaty", "who_"]
-    every = frame.groupby(keys, sort=False)
-    chosen = frame.drop_duplicates(keys).set_index(keys)
-    by_priority = frame.sort_values([*keys, "priority_", "source_id"], kind="stable").groupby(
-        keys, sort=False
-    )
-    joining = frame[frame["joining_"]]
-    dated = joining[joining["lo_"].notna() & joining["hi_"].notna()].groupby(keys, sort=False)
-    dates_conflict = (dated["lo_"].max() > dated["hi_"].min()).reindex(chosen.index, fill_value=False)
-    frame["noted_"] = _noted(frame["note"]) | frame[NOTED_CONFLICTS].notna()
-    noted = frame.groupby(keys, sort=False)["noted_"].any()
-    out = pd.DataFrame(
-        {
-            "iso3": chosen["iso3"],
-            "participant": chosen["participant"],
-            "treaty": chosen.index.get_level_values("treaty"),
-            "status": chosen["joining_"].map({True: "party", False: "signatory_only"}),
-            "signature_date": by_priority["signature_date"].first().reindex(chosen.index),
-            "action_type": chosen["action_type"],
-            "action_date": chosen["action_date"],
-            "action_date_precision": chosen["action_date_precision"],
-            "action_date_earliest": chosen["lo_"],
-            "action_date_latest": chosen["hi_"],
-            "date_basis": chosen["date_basis"],
-            "source_id": chosen["source_id"],
-            "source_url": chosen["source_url"],
-            "source_ids": _joined(frame, keys, "source_id", ",").reindex(chosen.index),
-            "action_types": _joined(joining, keys, "action_type", "/").reindex(chosen.index),
-            "conflict": (dates_conflict | noted.reindex(chosen.index, fill_value=False)).astype(bool),
-        },
-        index=chosen.index,
-    )
-    out["note"] = pd.Series(pd.NA, index=chosen.index, dtype="object")
-    several = every.size() > 1
-    for key in out.index[several.reindex(out.index, fill_value=False) | out["conflict"]]:
-        rows = every.get_group(key).sort_values(["priority_", "source_id"], kind="stable")
-        used = chosen.loc[key]
-        out.at[key, "note"] = _status_note(
-            rows, used["source_id"], int(used["priority_"]), bool(dates_conflict.loc[key])
-        )
-    out = out.reset_index(drop=True).sort_values(["treaty", "participant"], kind="stable")
-    return out[STATUS_COLUMNS].reset_index(drop=True)
-
-
 def build(ctx) -> dict[str, pd.DataFrame]:
+    from tipstats.pipeline.treaty_evidence import events_from_evidence
+    from tipstats.pipeline.treaty_status import resolve_status, source_priority
+
     names = ctx.outputs["country_names"]
     countries = ctx.outputs["countries"]
     failures: list[Failure] = []
@@ -859,6 +440,6 @@ def build(ctx) -> dict[str, pd.DataFrame]:
     ).reset_index(drop=True)
     return {
         "treaty_events": events[COLUMNS],
-        "treaty_status": resolve_status(events),
+        "treaty_status": resolve_status(events, source_priority(ctx.registry)),
         "party_counts": party_counts.drop(columns=ORIGIN),
     }

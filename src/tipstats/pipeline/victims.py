@@ -12,6 +12,7 @@ Save: ``build(ctx)`` returns the two frames; ``tipstats.pipeline`` validates and
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -149,6 +150,24 @@ def page_url(text: str) -> str | None:
 
 SHARE_UNITS = ("percent", "text")
 
+# The text figures' pages are "mostly secondary (news, NGO, library and blog pages reproducing GLOTIP
+# findings)"; the UN-hosted ones are on these domains (data/raw/glotip/README.md, "Nature of sources").
+UN_HOSTS = ("un.org", "unodc.org", "unvienna.org")
+
+
+def page_kind(url: str | None) -> str:
+    """'UN-hosted page' or 'secondary page (<host>), not a UN publication' for a figure's address.
+
+    >>> page_kind("https://www.unodc.org/x"), page_kind("https://epthinktank.eu/2024/11/28/y")
+    ('UN-hosted page', 'secondary page (epthinktank.eu), not a UN publication')
+    """
+    if url is None:
+        return "secondary page without an address, not a UN publication"
+    host = re.sub(r"^www\.", "", urlsplit(url).hostname or "")
+    if any(host == h or host.endswith("." + h) for h in UN_HOSTS):
+        return "UN-hosted page"
+    return f"secondary page ({host}), not a UN publication"
+
 
 def quoted_share_sets(figures: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The text figures that are shares of a victim group ('group') or a form of exploitation ('form'),
@@ -225,6 +244,7 @@ def published_shares(figures: pd.DataFrame, label: str = TEXT_FIGURES) -> tuple[
             note += f"; value remark: {remark}"
         if url is None:
             note += f"; page: {row.source_url}"
+        note += f"; rests on a {page_kind(url)}"
         out[kind].append(
             {
                 "basis": "published",
