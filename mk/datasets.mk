@@ -24,4 +24,4 @@ reports/notebooks/02-legislation.ipynb: $(call datasets,countries legislation le
 reports/notebooks/03-convictions-vs-legislation.ipynb: $(call datasets,legislation convictions sources)
 reports/notebooks/04-victims.ipynb: $(call datasets,victim_shares exploitation_shares sources)
 reports/notebooks/05-trust-fund.ipynb: $(call datasets,trust_fund sources)
-reports/notebooks/07-cookbook.ipynb: $(call datasets,countries treaty_events legislation glotip convictions sources)
+reports/notebooks/07-cookbook.ipynb: $(call datasets,countries treaty_events treaty_status legislation glotip convictions sources)
