@@ -19,7 +19,6 @@ written is skipped silently: the result is then computed, never wrong.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pickle
@@ -100,15 +99,12 @@ def cached_frame(
 
 def _store(folder: Path, name: str, path: Path, frame: pd.DataFrame) -> None:
     """Keep ``frame`` at ``path`` (whole or not at all) and drop older copies of ``name``."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    from tipstats.io import write_atomically
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as handle:
-            pickle.dump(frame, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        write_atomically(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL), path)
         for older in folder.glob(f"{name}-*.pickle"):
             if older != path:
                 older.unlink(missing_ok=True)
     except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+        pass

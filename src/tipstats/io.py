@@ -190,8 +190,8 @@ def write_json(data: Any, path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_text(text: str, path: Path) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a temporary file beside it, then one rename."""
+def write_atomically(data: bytes, path: Path) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, then one rename."""
     import os
 
     if path.is_dir():
@@ -199,10 +199,16 @@ def write_text(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(data)
         os.replace(temporary, path)
     finally:
-        temporary.unlink(missing_ok=True)
+        if temporary.parent.is_dir():
+            temporary.unlink(missing_ok=True)
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write ``text`` (UTF-8) to ``path`` whole or not at all (:func:`write_atomically`)."""
+    write_atomically(text.encode("utf-8"), path)
 
 
 # -- processed input --------------------------------------------------------------------------
