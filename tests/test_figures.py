@@ -375,10 +375,18 @@ def test_ratification_timeline_draws_known_parties_counts_and_events(
     ]  # F counts from the end of its window
     assert xy[xy[:, 0] == date2num(DAY("2020-03-30")), 1].tolist() == [5]
     assert gid_texts(fig, "end-label") == [
-        "Convention (UNTOC) 2",
+        "Convention\n(UNTOC) 2",
         "Smuggling Protocol 1",
         "Trafficking Protocol 6",
     ]
+    # each label is anchored at its own line's last point, not at the right edge of the axes
+    for label, name in zip(
+        S.texts(fig, "end-label"),
+        ["Convention (UNTOC)", "Smuggling Protocol", "Trafficking Protocol"],
+        strict=True,
+    ):
+        x_end = np.asarray(ax.convert_xunits(lines[name].get_xdata()), dtype=float)[-1]
+        assert label.xycoords == "data" and label.xy[0] == pytest.approx(x_end)
     official = [line for line in ax.get_lines() if line.get_gid() == "official-counts"]
     assert list(official[0].get_ydata()) == [4.0, 6.0, 9.0]
     assert any(line.get_gid() == "event-rule" for line in ax.get_lines())
@@ -499,9 +507,31 @@ def test_victim_shares_draw_published_and_computed_with_the_report_threshold(sou
     assert list(reference[0].get_ydata()) == [25.0, 25.0]  # read from the registry, not typed
     strip = fig.axes[3]
     assert [p.get_height() for p in strip.patches] == [9.0, 11.0]
+    # the computed panel has no 2018: nothing to reconcile in the title
     assert gid_texts(fig, "title") == [
-        "Children's share of detected victims rose from 13% (2004) to 34% (2018)"
+        "GLOTIP's share of children among detected victims rose from 13% (2004) to 34% (2018)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("girls", "boys", "said"),
+    [
+        (10.0, 5.0, "; the 12 countries reporting all four groups give 15% for 2018"),  # 15% against 34%
+        (20.0, 13.0, ""),  # 33% against 34%: the same story, nothing to reconcile
+    ],
+)
+def test_victim_title_says_when_the_computed_panel_gives_another_value(sources, girls, boys, said):
+    P, C = "published", "computed"
+    shares = _shares(
+        "group",
+        [(P, "GLOTIP 2020", 2004, "2004", "children", 13.0, None), (P, "GLOTIP 2020", 2018, "2018", "children", 34.0, None),
+         (C, None, 2018, "2018", "women", 50.0, 12), (C, None, 2018, "2018", "men", 100 - 50.0 - girls - boys, 12),
+         (C, None, 2018, "2018", "girls", girls, 12), (C, None, 2018, "2018", "boys", boys, 12)],
+    )  # fmt: skip
+    fig = figures.victim_shares_by_edition(shares, sources, claims_registry(p38a_children_over_30="25"))
+    assert flat(fig, "title") == (
+        "GLOTIP's share of children among detected victims rose from 13% (2004) to 34% (2018)" + said
+    )
 
 
 def test_exploitation_shares_mark_periods_and_list_what_is_not_drawn(sources):

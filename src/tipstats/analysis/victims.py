@@ -111,3 +111,22 @@ def with_children(computed: pd.DataFrame) -> pd.DataFrame:
     )
     summed = summed.assign(basis="computed", among="all", group="children")
     return pd.concat([computed, summed], ignore_index=True)
+
+
+def computed_share(shares: pd.DataFrame, member: str, name: str, year: int) -> tuple[float, int] | None:
+    """The share of ``name`` computed from the country data for ``year``, and the countries behind it.
+
+    >>> rows = pd.DataFrame({"basis": "computed", "among": "all", "year": [2010, 2010, 2010, 2010],
+    ...     "group": ["women", "men", "girls", "boys"], "share": [50.0, 20.0, 18.0, 12.0], "n_countries": 9})
+    >>> computed_share(rows, "group", "children", 2010)
+    (30.0, 9)
+    >>> computed_share(rows, "group", "children", 2011) is None
+    True
+    """
+    computed = shares.loc[(shares["basis"] == "computed") & (shares["among"] == "all")]
+    if member == "group":
+        computed = with_children(computed)
+    row = computed.loc[(computed[member] == name) & (computed["year"] == year)]
+    if row.empty or pd.isna(row["share"].iloc[0]):
+        return None
+    return float(row["share"].iloc[0]), int(row["n_countries"].iloc[0])

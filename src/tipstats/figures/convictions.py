@@ -30,6 +30,8 @@ SAMPLE_TITLES = {
     analysis.SAMPLE_ALL: "All reporting countries (the set changes each year)",
     analysis.SAMPLE_BALANCED: "Balanced panel (countries reporting in most years)",
 }
+#: An end label moved this many points from its line's end gets a leader.
+LEADER_FROM_PT = 2.0
 SAMPLE_COLOURS = {analysis.SAMPLE_ALL: S.CONTEXT, analysis.SAMPLE_BALANCED: S.HIGHLIGHT}
 #: Coverage heat map: status -> colour, in legend order.
 STATUS_COLOURS = {
@@ -141,7 +143,11 @@ def conviction_rates_by_cohort(
                 ax.fill_between(wide.index, wide["lower"], wide["upper"], color=colour, alpha=0.18, linewidth=0,
                                 label="_treatments", gid="treatment-band")  # fmt: skip
             top = max(top, float(np.nanmax(wide.to_numpy())))
-        S.label_line_ends(ax, lines)
+        for label in S.label_line_ends(ax, lines, pad_pt=9):
+            # lines that end close together (or cross at the end) get their labels moved apart: a leader
+            # from each line's end to its label keeps the pairing clear
+            if abs(label.xyann[1]) > LEADER_FROM_PT:
+                S.add_leader(label)
         ax.set_title(SAMPLE_TITLES.get(sample, sample), loc="left", fontsize=8.5)
         counts = mid.loc[(mid["sample"] == sample) & mid["cohort"].isin(analysis.COHORTS)]
         counts = counts.pivot_table(index="year", columns="cohort", values="n_countries", fill_value=0)

@@ -572,6 +572,90 @@ def plot_series(
     return fig
 
 
+# -- keeping labels clear of each other, of lines and of markers -------------------------------------
+
+#: A place for an annotation: offset in points from its anchor, horizontal and vertical alignment,
+#: and optionally a new anchor (in the annotation's own coordinates).
+Placement = tuple[Any, ...]
+
+
+def around(pad: float = 4.0, steps: Sequence[int] = (1, 2, 3)) -> list[Placement]:
+    """Places around an anchor, nearest first: right, left, above, below, then the diagonals, at
+    ``pad`` points, then twice and three times as far."""
+    out: list[Placement] = []
+    for k in steps:
+        d = pad * k
+        out += [
+            ((d, 0), "left", "center"), ((-d, 0), "right", "center"), ((0, d), "center", "bottom"),
+            ((0, -d), "center", "top"), ((d, d), "left", "bottom"), ((-d, d), "right", "bottom"),
+            ((d, -d), "left", "top"), ((-d, -d), "right", "top"),
+        ]  # fmt: skip
+    return out
+
+
+def beside(pad: float, steps: Sequence[float], side: str = "left") -> list[Placement]:
+    """Places at the same side of the anchor (``"left"``: the text starts ``pad`` points to its right),
+    moved up or down by each of ``steps`` points, nearest first."""
+    dx, ha = (pad, "left") if side == "left" else (-pad, "right")
+    return [((dx, dy), ha, "center") for dy in sorted(steps, key=lambda v: (abs(v), -v))]
+
+
+def clear_labels(
+    fig: Figure, labels: Sequence[tuple[Text, Sequence[Placement]]], *, leader_pt: float = 0
+) -> None:
+    """Move each annotation that collides with a text, a plotted line, a marker or a bar to the first of
+    its places where it collides with nothing (:mod:`tipstats.figures.collisions`).
+
+    The labels are settled in the order given, each against everything already in the figure. A label
+    that no place clears keeps the place with the fewest collisions (the overlap test then names it).
+    With ``leader_pt`` > 0, a label moved more than that many points from its anchor gets a thin leader
+    in its colour, so the pairing stays clear. Call it last, once the axes limits are final.
+    """
+    from tipstats.figures.collisions import Scene
+
+    with Scene(fig) as scene:
+        for text, places in labels:
+            start = (tuple(text.xyann), text.get_ha(), text.get_va(), tuple(text.xy))
+            best, fewest = start, len(scene.hits(text))
+            for place in places if fewest else []:
+                _move(text, place)
+                hits = len(scene.hits(text))
+                if hits < fewest:
+                    best, fewest = place, hits
+                if not hits:
+                    break
+            _move(text, best)
+            scene.measure(text)
+            if leader_pt and best is not start and np.hypot(*best[0]) > leader_pt:
+                add_leader(text)
+
+
+def add_leader(text: Text, linewidth: float = 0.6) -> None:
+    """A thin line in the label's colour from its anchor to the near edge of the text."""
+    from matplotlib.patches import FancyArrowPatch
+
+    props = {
+        "arrowstyle": "-",
+        "color": text.get_color(),
+        "linewidth": linewidth,
+        "shrinkA": 0.5,
+        "shrinkB": 1.5,
+    }
+    text.arrowprops = props
+    text._arrow_relpos = {"left": (0.0, 0.5), "right": (1.0, 0.5)}.get(text.get_ha(), (0.5, 0.5))
+    text.arrow_patch = FancyArrowPatch((0, 0), (1, 1), **props)
+    text.arrow_patch.set_figure(text.get_figure())
+
+
+def _move(text: Text, place: Placement) -> None:
+    (dx, dy), ha, va = place[:3]
+    if len(place) > 3:
+        text.xy = place[3]
+    text.xyann = (dx, dy)
+    text.set_ha(ha)
+    text.set_va(va)
+
+
 # -- saving ------------------------------------------------------------------------------------------
 
 SVG_METADATA = {"Date": None, "Creator": None}

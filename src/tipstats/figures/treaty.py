@@ -35,6 +35,8 @@ TREATY_LABELS = {
     "som_protocol": "Smuggling Protocol",
     "untoc": "Convention (UNTOC)",
 }
+#: End labels on two lines where one would run over the other lines.
+END_LABELS = {**TREATY_LABELS, "untoc": "Convention\n(UNTOC)"}
 TREATY_COLOURS = {"tip_protocol": S.HIGHLIGHT, "som_protocol": S.DENIM, "untoc": S.CAMEL}
 #: The claims of A/76/120 that date the reporting period (paragraph 4).
 PERIOD_START_CLAIM, PERIOD_END_CLAIM = "p04_period_start", "p04_period_end"
@@ -66,9 +68,10 @@ def _period(claims_registry: pd.DataFrame | None) -> tuple[pd.Timestamp, pd.Time
     return _claims.date(claims, PERIOD_START_CLAIM), _claims.date(claims, PERIOD_END_CLAIM)
 
 
-def _draw_official(ax, points: pd.DataFrame, *, label_report: bool = True) -> None:
+def _draw_official(ax, points: pd.DataFrame, *, label_report: bool = True) -> list:
     """The dated counts: open diamonds (a bar spans a date known only to a month or a year); the
-    report's own count (source ``a76120``) is a filled diamond, labelled."""
+    report's own count (source ``a76120``) is a filled diamond, labelled. Returns the labels."""
+    labels = []
     for _, row in points.iterrows():
         if row["date_latest"] > row["date_earliest"]:
             ax.plot(
@@ -95,15 +98,17 @@ def _draw_official(ax, points: pd.DataFrame, *, label_report: bool = True) -> No
                 label="_report",
             )
             continue
-        S.mark_point(
+        labels.append(S.mark_point(
             ax, row["x"], float(row["parties"]), f"{int(row['parties'])} (A/76/120, {row['date_earliest'].day} {row['date_earliest']:%b %Y})",
             color=S.DENIM, marker="D", size=5, offset=(-5, 6), ha="right",
-        )  # fmt: skip
+        ))  # fmt: skip
+    return labels
 
 
 def _draw_lines(
     ax, status: pd.DataFrame, treaties: list[str], start: pd.Timestamp, at: str = "end"
-) -> dict[str, pd.DataFrame]:
+) -> tuple[dict[str, pd.DataFrame], list]:
+    """The cumulative line of each treaty, labelled at its end; returns the series and the end labels."""
     series = {}
     lines = []
     for treaty in treaties:
@@ -126,8 +131,8 @@ def _draw_lines(
                 shown["date"], shown["known"], shown["possible"], step="post", color=colour, alpha=0.25,
                 linewidth=0, label="_window", gid="window-band",
             )  # fmt: skip
-    S.label_line_ends(ax, lines, values=True, at=at)
-    return series
+    labels = [END_LABELS[t] for t in series]
+    return series, S.label_line_ends(ax, lines, labels=labels, values=True, at=at)
 
 
 @figure(
@@ -167,7 +172,7 @@ def ratification_timeline(
         width=8.5,
         right=1.9,
     )
-    _draw_lines(ax, status, ["untoc", "som_protocol", "tip_protocol"], start, at="right")
+    _series, end_labels = _draw_lines(ax, status, ["untoc", "som_protocol", "tip_protocol"], start)
     _draw_official(ax, official_points(counts), label_report=False)
     S.add_event_rule(ax, in_force, f"Protocol in force\n({in_force.day} {in_force:%b %Y})")
     S.add_period(ax, *_period(claims_registry), "Reporting\nperiod")
@@ -176,6 +181,9 @@ def ratification_timeline(
     ax.set_xlim(start, max(pd.Timestamp("2025-12-31"), counts["date_latest"].max()))
     ax.xaxis.set_major_locator(YearLocator(5))
     S.axis_title(ax, "Parties")
+    # each label at its own line's end: beside it, else above or below the end (a line that stops early)
+    ends = [((-2, 5), "right", "bottom"), ((-2, -5), "right", "top"), ((2, 6), "left", "bottom")]
+    S.clear_labels(fig, [(text, [*S.beside(5, (-6, 6, -12, 12)), *ends]) for text in end_labels], leader_pt=8)
     return fig
 
 
@@ -235,10 +243,10 @@ def ratification_gap(
         height=5.6,
         right=1.5,
     )
-    _draw_lines(ax, status, ["tip_protocol"], start)
+    _series, end_labels = _draw_lines(ax, status, ["tip_protocol"], start)
     points = official_points(counts)
     points = points.loc[points["date_latest"] >= start]
-    _draw_official(ax, points)
+    report_labels = _draw_official(ax, points)
     for _, row in latest.iterrows():
         if pd.notna(row["gap"]) and row["gap"] > 0:
             x = pd.Timestamp(row["date_latest"])
@@ -256,16 +264,30 @@ def ratification_gap(
     low = 5 * ((count_at(tip, start) - len(later) - 4) // 5)
     top = max(float(points["parties"].max()) if len(points) else 0.0, float(tip["possible"].max())) + 3
     ax.set_ylim(low, top)
-    _label_later(ax, later, tip)
+    numbers = _label_later(ax, later, tip)
     ax.set_xlim(start, max(pd.Timestamp("2025-12-31"), counts["date_latest"].max()))
     ax.xaxis.set_major_locator(YearLocator(1))
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
     S.axis_title(ax, "Parties (the axis does not start at 0)")
+    S.clear_labels(
+        fig,
+        [
+            *[(text, S.beside(5, (-6, 6, -12, 12))) for text in end_labels],
+            *[
+                (text, [((-5, 12), "right", "bottom"), ((5, 6), "left", "bottom"), *S.around(6)])
+                for text in report_labels
+            ],
+            *[(text, S.around(3)) for text in numbers],
+        ],
+        leader_pt=8,
+    )
     return fig
 
 
-def _label_later(ax, later: pd.DataFrame, tip: pd.DataFrame) -> None:
-    """Each later accession: a numbered dot where the line steps, and a numbered list in the lower right."""
+def _label_later(ax, later: pd.DataFrame, tip: pd.DataFrame) -> list:
+    """Each later accession: a numbered dot where the line steps, and a numbered list in the lower right.
+    Returns the numbers at the dots."""
+    numbers = []
     for n, (_, row) in enumerate(later.iterrows(), start=1):
         x = pd.Timestamp(row["action_date_latest"])
         y = count_at(tip, x, "known")
@@ -273,10 +295,11 @@ def _label_later(ax, later: pd.DataFrame, tip: pd.DataFrame) -> None:
         ax.plot(
             [x], [y], marker="o", markersize=3.5, color=colour, linestyle="none", zorder=4, label="_later"
         )
-        S.annotate(ax, x, y, str(n), xytext=(-4, 0), textcoords="offset points", ha="right", color=colour,
-                   fontsize=7, fontweight="bold", gid="accession-number")  # fmt: skip
+        numbers.append(S.annotate(ax, x, y, str(n), xytext=(-4, 0), textcoords="offset points", ha="right",
+                                  color=colour, fontsize=7, fontweight="bold", gid="accession-number"))  # fmt: skip
         ax.annotate(
             f"{n}  {row['label']}", xy=(0.99, 0.03), xycoords="axes fraction",
             xytext=(0, 10 * (len(later) - n)), textcoords="offset points", ha="right", va="bottom",
             fontsize=7, color=colour, gid="accession-label", annotation_clip=False,
         )  # fmt: skip
+    return numbers

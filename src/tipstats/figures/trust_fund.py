@@ -195,6 +195,7 @@ def trust_fund_overview(
         hspace=0.55,
         xlabel_space=0.35,
     )
+    placed = []
     for ax, (key, (panel_title, unit, quantities)) in zip(axes.flat, PANELS.items(), strict=True):
         sourced, _undated = sourced_points(figures_, quantities, unit)
         report = report_points(claims, REPORT_CLAIMS[key], unit)
@@ -215,7 +216,9 @@ def trust_fund_overview(
         ax.xaxis.set_major_locator(YearLocator(1 if span_years < 6 else 2))
         ax.xaxis.set_major_formatter(DateFormatter("%Y"))
         ax.yaxis.set_major_locator(MaxNLocator(4))
-        S.label_points(ax, labels, gid="point-label")
+        placed += S.label_points(ax, labels, gid="point-label")
+    # a label on a marker or a span: beside its point, higher or lower, else on another side
+    S.clear_labels(fig, [(text, [*S.beside(6, (-7, 7, -14, 14)), *S.around(5)]) for text in placed])
     return fig
 
 
@@ -320,6 +323,7 @@ def trust_fund_calls(
         wspace=0.3,
     )
     last_call = int(max(rows["call"].max() if len(rows) else 1, 1))
+    labels = []
     for ax, (metric, (panel_title, _s)) in zip(axes.flat, CALL_METRICS.items(), strict=True):
         mine = rows.loc[rows["metric"] == metric]
         for _, row in mine.iterrows():
@@ -330,8 +334,13 @@ def trust_fund_calls(
                    linewidth=1.1, label="_sourced", gid="sourced-bar")  # fmt: skip
             number = _value_text(row["value"], None, row["unit"])
             words = f"{row['qualifier']}\n" if isinstance(row["qualifier"], str) else ""
-            S.annotate(ax, x, row["value"], f"{words}{number}", xytext=(0, 2), textcoords="offset points", ha="center",
-                       va="bottom", color=SOURCED, fontsize=6.5, gid="sourced-label")  # fmt: skip
+            value_label = S.annotate(ax, x, row["value"], f"{words}{number}", xytext=(0, 2), textcoords="offset points",
+                                     ha="center", va="bottom", color=SOURCED, fontsize=6.5, gid="sourced-label")  # fmt: skip
+            # side by side bars: a label that meets its neighbour's moves to its own side
+            side = (
+                [((-1, 2), "right", "bottom")] if row["programme"] == "sgp1" else [((1, 2), "left", "bottom")]
+            )
+            labels.append((value_label, [*side, *S.around(3)]))
             if row["programme"] != "all":
                 S.annotate(ax, x, 0, row["programme"].removeprefix("sgp"), xytext=(0, 2), textcoords="offset points",
                            ha="center", va="bottom", color="white" if filled else SOURCED, fontsize=6.5,
@@ -344,8 +353,9 @@ def trust_fund_calls(
                     markerfacecolor=REPORT if filled else "white", markeredgecolor=REPORT, markeredgewidth=1.2,
                     zorder=5, label="_report", gid="report-point")  # fmt: skip
             words = f"{row['comparator']} " if row["comparator"] != "exactly" else ""
-            S.annotate(ax, call + 0.32, value, f"{words}{value:,.0f}\n(A/76/120)", xytext=(5, 0),
-                       textcoords="offset points", color=REPORT, fontsize=6.5, gid="report-label")  # fmt: skip
+            report_label = S.annotate(ax, call + 0.32, value, f"{words}{value:,.0f}\n(A/76/120)", xytext=(5, 0),
+                                      textcoords="offset points", color=REPORT, fontsize=6.5, gid="report-label")  # fmt: skip
+            labels.append((report_label, [((-5, 0), "right", "center"), *S.around(5)]))
         ax.set_title(panel_title, loc="left", fontsize=8.5)
         ax.set_xticks(range(1, last_call + 1), [f"Call {c}" for c in range(1, last_call + 1)])
         ax.tick_params(axis="x", labelsize=7)
@@ -353,4 +363,5 @@ def trust_fund_calls(
         S.start_at_zero(ax)
         ax.set_ylim(0, ax.get_ylim()[1] * 1.2)
         ax.yaxis.set_major_locator(MaxNLocator(4))
+    S.clear_labels(fig, labels)
     return fig

@@ -17,6 +17,7 @@ from tipstats.analysis.victims import (
     FORMS,
     VICTIM_GROUPS,
     agreed_line,
+    computed_share,
     first_published,
     latest_published,
     published_points,
@@ -28,6 +29,8 @@ from tipstats.figures._registry import figure
 
 #: The GLOTIP edition that A/76/120 (paragraph 38(a)) cites: its points carry their values.
 REPORT_EDITION = "GLOTIP 2020"
+#: A computed share this many points from the published one is named in the title.
+DIFFERS_BY = 3.0
 #: The report's statement on children's share (claims registry).
 CHILDREN_CLAIM = "p38a_children_over_30"
 
@@ -64,9 +67,11 @@ def _editions_by_x(points: pd.DataFrame) -> dict[float, str]:
     return out
 
 
-def _published_panel(ax, shares, member, members, labels, colours, report_edition) -> None:
+def _published_panel(ax, shares, member, members, labels, colours, report_edition) -> list:
+    """Draw the published side; returns the value labels of the cited edition (to keep them clear)."""
     points, skipped = published_points(shares, member, members)
     lines = []
+    values = []
     for name in members:
         mine = points.loc[points[member] == name]
         if mine.empty:
@@ -94,8 +99,16 @@ def _published_panel(ax, shares, member, members, labels, colours, report_editio
         if report_edition and bold:
             cited = mine.loc[mine["edition"] == report_edition].drop_duplicates(["x", "share"])
             for _, row in cited.iterrows():
-                S.mark_point(
-                    ax, row["x"], row["share"], f"{row['share']:g}%", color=colour, offset=(-4, 5), ha="right"
+                values.append(
+                    S.mark_point(
+                        ax,
+                        row["x"],
+                        row["share"],
+                        f"{row['share']:g}%",
+                        color=colour,
+                        offset=(-4, 5),
+                        ha="right",
+                    )
                 )
     S.label_line_ends(ax, lines, values=True, fmt="{:.0f}%")
     single = points.loc[points["x_start"] == points["x_end"]]
@@ -111,6 +124,7 @@ def _published_panel(ax, shares, member, members, labels, colours, report_editio
         xycoords="axes fraction", xytext=(0, -22), textcoords="offset points", ha="left", va="top",
         fontsize=7.0, color=S.ANNOTATION, gid="editions", annotation_clip=False,
     )  # fmt: skip
+    return values
 
 
 def _x_words(points: pd.DataFrame, x: float) -> str:
@@ -182,7 +196,7 @@ def _shares_figure(
     left.sharey(right)
     left.set_title("Published by GLOTIP editions (data year)", loc="left")
     right.set_title("Computed from dataUNODC country data", loc="left")
-    _published_panel(left, shares, member, members, labels, colours, report_edition)
+    values = _published_panel(left, shares, member, members, labels, colours, report_edition)
     _computed_panel(right, strip, shares, member, members, labels, colours)
     strip.sharex(right)
     for ax in (left, right):
@@ -194,16 +208,17 @@ def _shares_figure(
         value, text = reference
         for ax in (left, right):
             ax.axhline(value, color=S.ANNOTATION, linewidth=0.8, zorder=1.8, gid="reference-line")
-        S.annotate(
-            left,
-            left.get_xlim()[0],
-            value,
-            text,
-            xytext=(2, 2),
-            textcoords="offset points",
-            va="bottom",
-            ha="left",
-        )
+        label = S.annotate(
+            left, 0.0, value, text, xycoords=("axes fraction", "data"), xytext=(2, 2), textcoords="offset points",
+            va="bottom", ha="left", gid="reference-label",
+        )  # fmt: skip
+        # the rule's label: at the left or the right end of the rule, above or below it
+        places = [
+            ((2, -2), "left", "top"), ((-2, 2), "right", "bottom", (1.0, value)),
+            ((-2, -2), "right", "top", (1.0, value)),
+        ]  # fmt: skip
+        S.clear_labels(fig, [(label, places)])
+    S.clear_labels(fig, [(text, [*S.around(4), *S.around(6, steps=(2, 3))]) for text in values])
     return fig
 
 
@@ -233,7 +248,14 @@ def victim_shares_by_edition(
     first = first_published(shares, "group", "children")
     latest = latest_published(shares, "group", "children")
     if first and latest:
-        title = f"Children's share of detected victims rose from {first[1]:g}% ({first[0]}) to {latest[1]:g}% ({latest[0]})"
+        title = (
+            f"GLOTIP's share of children among detected victims rose from {first[1]:g}% ({first[0]}) to "
+            f"{latest[1]:g}% ({latest[0]})"
+        )
+        computed = computed_share(shares, "group", "children", int(latest[0]))
+        if computed is not None and abs(round(computed[0]) - latest[1]) >= DIFFERS_BY:
+            # the computed panel gives another value for the same year: say so, and why
+            title += f"; the {computed[1]} countries reporting all four groups give {computed[0]:.0f}% for {latest[0]}"
     else:
         title = "Children's share of detected victims as GLOTIP published it"
     return _shares_figure(
@@ -246,7 +268,7 @@ def victim_shares_by_edition(
         "year'); the computed shares use a different, changing set of countries, so the two sides are not "
         "the same measure and neither side is a trend over a fixed set of countries.",
         report_edition=report_edition,
-        reference=(threshold, f"{row['comparator']} {threshold:g} per cent (A/76/120, para. {row['paragraph']})"),
+        reference=(threshold, f"{row['comparator']} {threshold:g} per cent\n(A/76/120, para. {row['paragraph']})"),
     )  # fmt: skip
 
 
