@@ -30,17 +30,38 @@ step = @printf '%-10s %s\n' '$(1)' '$@'; log=$$(mktemp); \
 	else status=$$?; cat "$$log" >&2; rm -f "$$log"; echo "make: $(1) $@ failed (exit $$status)" >&2; exit $$status; fi
 endif
 
-.PHONY: help setup data figures notebooks tables claims report all test generate lint format bench clean clean-outputs lab
+.PHONY: help setup lock test-min data figures notebooks tables claims report all test generate lint format bench clean clean-outputs lab
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
-	$(call step,setup,{ test -x $(PY) || $(PYTHON) -m venv $(VENV); } && $(PY) -m pip install --quiet --upgrade pip \
-		&& $(PY) -m pip install --quiet -e ".[dev]")
+# The environment is the lock file's: uv (pinned with its hashes in tools/uv-requirements.txt) is bootstrapped
+# into the venv by pip, then installs exactly the versions of uv.lock (`--locked`: fails if the lock is stale).
+UV_REQUIREMENTS := tools/uv-requirements.txt
+UV := $(VENV)/bin/uv
+# uv never downloads a Python of its own: the venv's interpreter is the one of $(PYTHON).
+export UV_PYTHON_DOWNLOADS := never
+$(UV): $(UV_REQUIREMENTS)
+	$(call step,setup,{ test -x $(PY) || $(PYTHON) -m venv $(VENV); } \
+		&& $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(UV_REQUIREMENTS))
 	@touch $@
 
-setup: $(STAMP) ## create or update the virtual environment .venv (package + dev tools)
+$(STAMP): pyproject.toml uv.lock $(UV)
+	$(call step,setup,UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --quiet --locked --extra dev --python $(PY))
+	@touch $@
+
+setup: $(STAMP) ## create or update the virtual environment .venv: exactly the versions of uv.lock (package + dev tools)
+
+lock: $(UV) ## update uv.lock after a change to pyproject.toml (LOCK_ARGS=--upgrade: newest versions the ranges allow)
+	$(UV) lock $(LOCK_ARGS)
+
+# The wheel's dependencies are ranges (it is a library): this job proves their lower bounds. A separate venv,
+# every direct dependency at the lowest version pyproject.toml allows (uv's --resolution lowest-direct).
+VENV_MIN := .venv-min
+test-min: $(UV) ## the test suite in .venv-min, every direct dependency at its lowest allowed version
+	@test -x $(VENV_MIN)/bin/python || $(UV) venv --quiet --seed --python $(PYTHON) $(VENV_MIN)
+	$(UV) pip install --quiet --python $(VENV_MIN)/bin/python --resolution lowest-direct -e ".[dev]"
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV_MIN)/bin/python -m pytest -n 2 -m "not browser" -W ignore::DeprecationWarning
 
 $(PROCESSED): $(STAMP) $(RAW) $(REFERENCE) $(DATA_SRC)
 	$(call step,data,$(TIPSTATS) build)
@@ -117,4 +138,4 @@ clean-outputs: ## remove every generated output (processed data, reports, make s
 
 clean: ## remove generated reports and the virtual environment (keeps the committed data/processed)
 	rm -rf reports/figures reports/notebooks reports/tables reports/site reports/claims.md reports/bench.json \
-		.make $(VENV) .pytest_cache .ruff_cache
+		.make $(VENV) $(VENV_MIN) .pytest_cache .ruff_cache

@@ -133,3 +133,65 @@ def test_an_edited_processed_file_is_validated_in_full(tmp_path, processed_dir, 
 def test_load_rejects_an_unknown_validation_mode():
     with pytest.raises(ValueError, match="auto"):
         tipstats.load("countries", validate="none")
+
+
+def test_a_hash_verified_load_needs_no_pandera_and_an_edited_file_brings_it(tmp_path, processed_dir):
+    """Every dataset loads by the fast path without importing the validation library; a file whose bytes
+    differ from the descriptor's hash is validated in full by pandera."""
+    import os
+    import shutil
+
+    code = (
+        "import sys, tipstats\n"
+        "for name in tipstats.list_datasets():\n"
+        "    tipstats.load(name)\n"
+        "print('pandera' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    for path in processed_dir.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    from tipstats.io import write_csv
+
+    edited = tipstats.load("trust_fund")
+    edited.loc[0, "note"] = "edited by hand"  # still valid, but no longer the bytes the build validated
+    write_csv(edited, tmp_path / "trust_fund.csv")
+    code = "import sys, tipstats\nframe = tipstats.load('trust_fund')\nprint(frame.loc[0, 'note'], 'pandera' in sys.modules)\n"
+    env = {**os.environ, "TIPSTATS_DATA_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "edited by hand True"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_generated_dtypes_are_what_the_model_coerces_to(name):
+    from tipstats._loaders import COLUMNS
+    from tipstats.datasets import get
+    from tipstats.io import promised_dtype
+
+    schema = get(name).model_class().to_schema()
+    assert [column for column, _ in COLUMNS[name]] == list(schema.columns)
+    for column, kind in COLUMNS[name]:
+        assert promised_dtype(kind) == schema.columns[column].dtype.type, (name, column)
+
+
+def test_the_fast_path_names_the_file_when_its_columns_differ(tmp_path, processed_dir, monkeypatch):
+    """A file whose hash matches the descriptor but whose header differs from the model (a model changed
+    after the build) is refused by the fast path, with the file named."""
+    import hashlib
+    import json
+    import shutil
+
+    for path in processed_dir.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    target = tmp_path / "trust_fund.csv"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("figure_id", "figure", 1), encoding="utf-8")
+    descriptor_path = tmp_path / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "trust_fund":
+            resource["hash"] = "sha256:" + hashlib.sha256(target.read_bytes()).hexdigest()
+    descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
+    monkeypatch.setenv("TIPSTATS_DATA_DIR", str(tmp_path))
+    with pytest.raises(ValueError, match=r"trust_fund\.csv: columns"):
+        tipstats.load("trust_fund")

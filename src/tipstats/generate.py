@@ -58,7 +58,19 @@ def loaders_module() -> str:
         "    import pandas as pd",
         "",
         "__all__ = [" + ", ".join(f'"{n}"' for n in names) + "]",
+        "",
+        "# The columns and dtype names each model promises: a load whose file has the hash the validating build",
+        "# recorded checks them with pandas alone (pandera is imported only for a full validation).",
+        "COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {",
     ]
+    from tipstats.io import schema_kinds
+
+    for name, spec in DATASETS.items():
+        kinds = schema_kinds(spec.model_class().to_schema())
+        lines.append(f'    "{name}": (')
+        lines += [f'        ("{column}", "{kind}"),' for column, kind in kinds.items()]
+        lines.append("    ),")
+    lines.append("}")
     for name in DATASETS:
         lines += [
             "",

@@ -17,6 +17,20 @@ NA_VALUES = [""]
 BOM = b"\xef\xbb\xbf"
 
 
+DESCRIPTOR = "datapackage.json"
+
+
+def descriptor_resources(path: Path) -> dict[str, dict[str, Any]]:
+    """The resources of a ``datapackage.json`` by dataset name; a ValueError naming the file if it is broken."""
+    try:
+        resources = json.loads(Path(path).read_text(encoding="utf-8"))["resources"]
+        return {r["name"]: r for r in resources}
+    except (ValueError, KeyError, TypeError) as exc:  # truncated or hand-edited
+        raise ValueError(
+            f"{path}: not a readable descriptor ({type(exc).__name__}: {exc}); rebuild with `tipstats build`"
+        ) from None
+
+
 def decode_text(path: Path, label: str) -> str:
     """Bytes to text: UTF-8 with an optional byte-order mark; CRLF becomes LF.
 
@@ -219,13 +233,31 @@ _INT = pd.Int64Dtype()
 _FLOAT = np.dtype("float64")
 
 
-def _read_plan(schema: Any) -> tuple[dict[str, Any], list[str], list[str]]:
+def schema_kinds(schema: Any) -> dict[str, str]:
+    """The dtype name each column of a pandera schema promises (``str(column.dtype)``), in column order.
+
+    Strings are named ``str`` whatever their storage: pandas 3 stores them with pyarrow when it is
+    installed and in Python otherwise, and the generated column table must not depend on that.
+    """
+    kinds = {name: str(column.dtype) for name, column in schema.columns.items()}
+    return {name: "str" if kind.startswith(("string", "str")) else kind for name, kind in kinds.items()}
+
+
+def promised_dtype(kind: str) -> Any:
+    """The pandas dtype a column of dtype name ``kind`` has once loaded (what pandera's coercion gives)."""
+    if kind.startswith(("string", "str")):
+        return _STR
+    if kind == "boolean":
+        return pd.BooleanDtype()
+    return pd.api.types.pandas_dtype(kind)
+
+
+def _read_plan(kinds: dict[str, str]) -> tuple[dict[str, Any], list[str], list[str]]:
     """Dtype objects per column (strings are resolved once, not per read), date and boolean columns."""
     dtypes: dict[str, Any] = {}
     dates: list[str] = []
     bools: list[str] = []
-    for name, column in schema.columns.items():
-        kind = str(column.dtype)
+    for name, kind in kinds.items():
         if kind.startswith("datetime64"):
             dates.append(name)
             dtypes[name] = _STR
@@ -243,7 +275,12 @@ def _read_plan(schema: Any) -> tuple[dict[str, Any], list[str], list[str]]:
 
 def read_processed_csv(path: Any, schema: Any) -> pd.DataFrame:
     """Read a processed CSV (a path or a binary buffer) with the dtypes its pandera schema promises."""
-    dtypes, dates, bools = _read_plan(schema)
+    return read_typed_csv(path, schema_kinds(schema))
+
+
+def read_typed_csv(path: Any, kinds: dict[str, str]) -> pd.DataFrame:
+    """Read a processed CSV with the dtypes named by ``kinds`` (column -> dtype name); needs pandas only."""
+    dtypes, dates, bools = _read_plan(kinds)
     frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=NA_VALUES)
     for name in dates:
         if name in frame:

@@ -7,7 +7,6 @@ model's ``Config``; columns, units and descriptions from its fields; sources fro
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,23 +14,11 @@ import pandas as pd
 
 from tipstats import __version__
 from tipstats.datasets import DATASETS, get
-from tipstats.io import write_json, write_text
+from tipstats.io import DESCRIPTOR, descriptor_resources, write_json, write_text  # noqa: F401  (re-exported)
 from tipstats.schemas.base import column_docs
 from tipstats.sources import sha256_of
 
-DESCRIPTOR = "datapackage.json"
 CODEBOOK = "codebook.md"
-
-
-def descriptor_resources(path: Path) -> dict[str, dict[str, Any]]:
-    """The resources of a ``datapackage.json`` by dataset name; a ValueError naming the file if it is broken."""
-    try:
-        resources = json.loads(Path(path).read_text(encoding="utf-8"))["resources"]
-        return {r["name"]: r for r in resources}
-    except (ValueError, KeyError, TypeError) as exc:  # truncated or hand-edited
-        raise ValueError(
-            f"{path}: not a readable descriptor ({type(exc).__name__}: {exc}); rebuild with `tipstats build`"
-        ) from None
 
 
 FRICTIONLESS_TYPES = {
