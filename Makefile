@@ -4,6 +4,10 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
+# Independent targets (figures, notebooks, tables, claims) run in parallel, one job per core by default
+# (`make JOBS=1 ...` for one at a time); a target's output is printed whole when it is done.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += --jobs=$(JOBS) --output-sync=target
 
 PYTHON ?= python3
 VENV := .venv
@@ -46,8 +50,10 @@ $(UV): $(UV_REQUIREMENTS)
 		&& $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(UV_REQUIREMENTS))
 	@touch $@
 
+# --compile-bytecode: the libraries' bytecode is written once here, so no later process compiles pandas or
+# matplotlib again (with PYTHONDONTWRITEBYTECODE set, as on some CI machines, every process would).
 $(STAMP): pyproject.toml uv.lock $(UV)
-	$(call step,setup,UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --quiet --locked --extra dev --python $(PY))
+	$(call step,setup,UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --quiet --locked --compile-bytecode --extra dev --python $(PY))
 	@touch $@
 
 setup: $(STAMP) ## create or update the virtual environment .venv: exactly the versions of uv.lock (package + dev tools)
@@ -73,12 +79,13 @@ data: $(PROCESSED) ## build data/processed from data/raw (validated, all or noth
 DATA_STAMPS := .make/data
 datasets = $(foreach d,$(1),$(DATA_STAMPS)/$(d).cksum)
 
+TABLES := reports/tables/manifest.txt
+
 include mk/datasets.mk
 include mk/reports.mk
 
 ANALYSIS_SRC := $(shell find src/tipstats/analysis -name '*.py' | sort)
 CLAIMS_SRC := $(shell find src/tipstats/claims_audit -name "*.py" | sort) src/tipstats/render.py
-TABLES := reports/tables/manifest.txt
 
 $(TABLES): $(STAMP) $(ANALYSIS_SRC) $(call datasets,convictions legislation population)
 	@mkdir -p $(@D)

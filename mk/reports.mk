@@ -42,12 +42,15 @@ NOTEBOOK_PAGES := $(NOTEBOOK_RUNS:.ipynb=.html)
 
 # The datasets each notebook reads are its prerequisites in mk/datasets.mk.
 
-# Executed notebook: every notebook ends with the report's values from the claims registry. MPLBACKEND is
+# Executed notebook and its HTML page, written by one process (a pattern rule with two targets makes
+# both at once). Every notebook ends with the report's values from the claims registry. MPLBACKEND is
 # removed from the kernel's environment by the runner (with Agg the figures would silently vanish).
-reports/notebooks/%.ipynb: notebooks/%.ipynb $(STAMP) $(SRC) $(CLAIMS_REGISTRY)
-	$(call step,notebook,$(PY) -m tipstats.notebooks $< $(@D))
+reports/notebooks/%.ipynb reports/notebooks/%.html: notebooks/%.ipynb $(STAMP) $(SRC) $(CLAIMS_REGISTRY)
+	$(call step,notebook,$(PY) -m tipstats.notebooks --html $< $(@D))
 
-reports/notebooks/%.html: reports/notebooks/%.ipynb
-	$(call step,page,$(PY) -m tipstats.notebooks --to-html $<)
+# Notebooks that show the convictions analysis or the whole claims audit reuse the results the tables
+# and the claims steps computed (tipstats.cache) instead of computing them again at the same time.
+reports/notebooks/03-convictions-vs-legislation.ipynb: $(TABLES)
+reports/notebooks/00-claims-audit.ipynb: reports/claims.md
 
 notebooks: $(NOTEBOOK_PAGES) ## execute every notebook headless into reports/notebooks/ (.ipynb and .html)

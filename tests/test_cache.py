@@ -104,3 +104,33 @@ def test_the_kept_audit_is_the_audit(cache_folder):
         tipstats.audit(notebook="01-ratification"),
         tipstats.audit(notebook="01-ratification", registry=load_registry()),
     )
+
+
+def test_an_analysis_on_the_packaged_data_is_computed_once_and_one_on_given_frames_always(cache_folder):
+    calls = []
+
+    @cache.cached_when_default
+    def rates(
+        convictions: pd.DataFrame | None = None, *, window: tuple[int, int] = (2003, 2018)
+    ) -> pd.DataFrame:
+        calls.append((convictions is None, window))
+        return pd.DataFrame({"n": [len(calls)], "start": [window[0]]})
+
+    assert rates()["n"].tolist() == [1]
+    assert rates()["n"].tolist() == [1]  # kept
+    assert rates(window=(2003, 2018))["n"].tolist() == [1]  # the same call spelled out
+    assert rates(window=(2005, 2018))["start"].tolist() == [2005]  # other options: another result
+    given = pd.DataFrame({"x": [1]})
+    rates(given)
+    rates(given)
+    assert calls == [(True, (2003, 2018)), (True, (2005, 2018)), (False, (2003, 2018)), (False, (2003, 2018))]
+
+
+def test_the_convictions_tables_come_from_the_same_computation_as_the_figures_and_the_audit(cache_folder):
+    import tipstats
+    from tipstats.analysis import convictions as analysis
+
+    first = analysis.verdicts()
+    assert len(list(cache_folder.glob("*verdicts*.pickle"))) == 1
+    pd.testing.assert_frame_equal(first, analysis.verdicts())
+    pd.testing.assert_frame_equal(first, analysis.verdicts(tipstats.load("convictions")))

@@ -108,3 +108,31 @@ def _store(folder: Path, name: str, path: Path, frame: pd.DataFrame) -> None:
                 older.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def cached_when_default(function: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """Decorate an analysis function so that a call on the packaged datasets is computed once.
+
+    A call in which every DataFrame argument is left at None (the function then loads the packaged
+    datasets) goes through :func:`cached_frame`, keyed by the function and its other arguments; a call
+    given any frame of its own is always computed. This is how the tables, the figures, the claims
+    audit and the notebooks share one computation per data change.
+    """
+    import functools
+    import inspect
+
+    signature = inspect.signature(function)
+    frame_parameters = [name for name, p in signature.parameters.items() if "DataFrame" in str(p.annotation)]
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        if any(bound.arguments.get(name) is not None for name in frame_parameters):
+            return function(*args, **kwargs)
+        others = {k: v for k, v in bound.arguments.items() if k not in frame_parameters}
+        options = hashlib.sha256(repr(sorted(others.items())).encode()).hexdigest()[:16]
+        name = f"{function.__module__}.{function.__qualname__}.{options}"
+        return cached_frame(name, lambda: function(*args, **kwargs))
+
+    return wrapper

@@ -15,7 +15,6 @@ import pandas as pd
 from tipstats import __version__
 from tipstats.datasets import DATASETS, get
 from tipstats.io import DESCRIPTOR, descriptor_resources, write_json, write_text  # noqa: F401  (re-exported)
-from tipstats.schemas.base import column_docs
 from tipstats.sources import sha256_of
 
 CODEBOOK = "codebook.md"
@@ -50,7 +49,7 @@ def model_info(name: str) -> dict[str, Any]:
         "key": list(meta.get("key", [])),
         "caveats": list(meta.get("caveats", [])),
         "as_of": meta.get("as_of", ""),
-        "columns": column_docs(model),
+        "columns": _column_docs(model),
     }
 
 
@@ -193,3 +192,10 @@ def codebook(datasets: dict[str, pd.DataFrame]) -> str:
 def write_metadata(out_dir: Path, datasets: dict[str, pd.DataFrame]) -> None:
     write_json(descriptor(out_dir, datasets), out_dir / DESCRIPTOR)
     write_text(codebook(datasets), out_dir / CODEBOOK)
+
+
+def _column_docs(model: Any) -> list[dict[str, Any]]:
+    # the models import pandera: only when metadata is asked for
+    from tipstats.schemas.base import column_docs
+
+    return column_docs(model)

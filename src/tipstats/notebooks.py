@@ -10,6 +10,7 @@ From the shell (the executed ``.ipynb``, then its HTML page)::
 
     python -m tipstats.notebooks notebooks/01-ratification.ipynb reports/notebooks
     python -m tipstats.notebooks --to-html reports/notebooks/01-ratification.ipynb
+    python -m tipstats.notebooks --html notebooks/01-ratification.ipynb reports/notebooks   # both at once
 
 The kernel is ``python3`` started from this interpreter, in the notebook's own folder. ``MPLBACKEND``
 is removed from the kernel's environment: with it set (for example to ``Agg``) ipykernel does not
@@ -144,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebook", type=Path)
     parser.add_argument("out_dir", type=Path, nargs="?", default=Path("reports/notebooks"))
     parser.add_argument("--to-html", action="store_true", help="only convert an executed notebook to HTML")
+    parser.add_argument("--html", action="store_true", help="also write the executed notebook's HTML page")
     parser.add_argument("--timeout", type=int, default=TIMEOUT)
     args = parser.parse_args(argv)
     if args.to_html:
@@ -152,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     from nbclient.exceptions import CellExecutionError
 
     try:
-        print(execute(args.notebook, args.out_dir, timeout=args.timeout))
+        executed = execute(args.notebook, args.out_dir, timeout=args.timeout)
+        print(executed)
+        if args.html:
+            print(to_html(executed))
     except CellExecutionError as exc:
         print(f"{args.notebook}: a cell failed\n{exc}", file=sys.stderr)
         return 1

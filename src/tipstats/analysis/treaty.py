@@ -40,7 +40,6 @@ import pandas as pd
 
 from tipstats.datasets import unknown_name_message
 from tipstats.facts import JOINING_ACTIONS, TREATIES
-from tipstats.pipeline.treaty_status import resolve_status  # the rule's home
 from tipstats.report import REPORT_SOURCE_ID
 
 #: How :func:`party_windows` makes one row of a participant's rows.
@@ -81,6 +80,10 @@ def treaty_status(
         from tipstats.loaders import load
 
         return load("treaty_status")
+    # the rule's home is the pipeline; imported here so that reading a status (figures, notebooks) does not
+    # import the validation layer
+    from tipstats.pipeline.treaty_status import resolve_status
+
     frame = _events(events)
     return resolve_status(frame[~frame["source_id"].isin(exclude)])
 

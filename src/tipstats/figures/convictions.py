@@ -87,7 +87,7 @@ def conviction_rates_by_cohort(
     """
     conv = _load("convictions", convictions)
     leg = _load("legislation", legislation)
-    table = rates if rates is not None else analysis.cohort_rates(conv, leg)
+    table = rates if rates is not None else analysis.cohort_rates(convictions, legislation)
     headline = analysis.HEADLINE_TREATMENT
     samples = [s for s in analysis.SAMPLES if s in set(table["sample"])]
     mid = table.loc[table["suppressed"] == headline]
@@ -192,7 +192,9 @@ def event_study_coefficients(
     leg = _load("legislation", legislation)
     headline = analysis.HEADLINE_TREATMENT
     table = (
-        coefficients if coefficients is not None else analysis.event_study(conv, leg, treatments=(headline,))
+        coefficients
+        if coefficients is not None
+        else analysis.event_study(convictions, legislation, treatments=(headline,))
     )
     table = table.loc[table["suppressed"] == headline]
     samples = [s for s in analysis.SAMPLES if s in set(table["sample"])]
@@ -261,7 +263,7 @@ def coverage_heatmap(
     """Countries x years of the convictions data, coloured by status, grouped by legislation cohort."""
     conv = _load("convictions", convictions)
     leg = _load("legislation", legislation)
-    grid = coverage if coverage is not None else analysis.coverage_matrix(conv, leg)
+    grid = coverage if coverage is not None else analysis.coverage_matrix(convictions, legislation)
     order = {c: i for i, c in enumerate(analysis.COHORTS)}
     countries = (
         grid.drop_duplicates("iso3")[["iso3", "cohort"]]

@@ -20,6 +20,7 @@ from tipstats.analysis.convictions._base import (
 )
 from tipstats.analysis.convictions.models import _dummies
 from tipstats.analysis.convictions.panel import _panels, _samples
+from tipstats.cache import cached_when_default
 
 # -- event study --------------------------------------------------------------------------------
 
@@ -91,6 +92,7 @@ def _fit_event_study(frame: pd.DataFrame, lo: int, hi: int, reference: int) -> l
     return list(rows.values())
 
 
+@cached_when_default  # computed once per data change, shared by tables, figures, claims, notebooks
 def event_study(
     convictions: pd.DataFrame | None = None,
     legislation: pd.DataFrame | None = None,

@@ -24,6 +24,7 @@ from tipstats.analysis.convictions._base import (
     _t_inference,
 )
 from tipstats.analysis.convictions.panel import _panels, _samples
+from tipstats.cache import cached_when_default
 from tipstats.facts import (
     COHORT_BEFORE,
     COHORT_EARLY,
@@ -130,6 +131,7 @@ def _fit_count_model(frame: pd.DataFrame, group: str, reference: str, model: str
     return rows
 
 
+@cached_when_default  # computed once per data change, shared by tables, figures, claims, notebooks
 def cohort_rate_ratios(
     convictions: pd.DataFrame | None = None,
     legislation: pd.DataFrame | None = None,

@@ -22,6 +22,7 @@ from tipstats.analysis.convictions._base import (
     _sort,
     _treatment,
 )
+from tipstats.cache import cached_when_default
 from tipstats.facts import (
     COHORT_BEFORE,
     COHORT_EARLY,
@@ -200,6 +201,7 @@ def _panels(
     return {t: analysis_panel(conv, leg, t, extend_with_us_tip=extend_with_us_tip) for t in treatments}
 
 
+@cached_when_default  # computed once per data change, shared by tables, figures, claims, notebooks
 def coverage_matrix(
     convictions: pd.DataFrame | None = None,
     legislation: pd.DataFrame | None = None,

@@ -24,6 +24,7 @@ from tipstats.analysis.convictions._base import (
     _sort,
 )
 from tipstats.analysis.convictions.panel import _panels, _samples, panel_membership
+from tipstats.cache import cached_when_default
 from tipstats.facts import COHORT_ALL, COHORTS, PROTOCOL_YEAR
 
 # -- rates by cohort and year ------------------------------------------------------------------
@@ -44,6 +45,7 @@ def _rates(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out
 
 
+@cached_when_default  # computed once per data change, shared by tables, figures, claims, notebooks
 def cohort_rates(
     convictions: pd.DataFrame | None = None,
     legislation: pd.DataFrame | None = None,
@@ -133,6 +135,7 @@ def _most_influential(
     return countries[i], float(without[i])
 
 
+@cached_when_default  # computed once per data change, shared by tables, figures, claims, notebooks
 def tripling_ratio(
     convictions: pd.DataFrame | None = None,
     legislation: pd.DataFrame | None = None,

@@ -26,6 +26,7 @@ from tipstats.analysis.convictions._base import (
 )
 from tipstats.analysis.convictions.models import cohort_rate_ratios
 from tipstats.analysis.convictions.rates import tripling_ratio
+from tipstats.cache import cached_when_default
 from tipstats.facts import COHORT_BEFORE, COHORT_LATER
 
 # -- verdicts --------------------------------------------------------------------------------
@@ -82,6 +83,7 @@ def _combine(by_treatment: dict[str, str]) -> tuple[str, bool]:
     return "inconclusive", True
 
 
+@cached_when_default  # computed once per data change, shared by tables, figures, claims, notebooks
 def verdicts(
     convictions: pd.DataFrame | None = None,
     legislation: pd.DataFrame | None = None,

@@ -54,19 +54,17 @@ def write_tables(
         [*(p.name for p in out_dir.glob(f"{TABLE_PREFIX}*.csv")), TABLES_MANIFEST] if out_dir.is_dir() else []
     )
     refuse_unless_replaceable(out_dir, own, whole=False, generic=[TABLES_MANIFEST])
-    conv = _default(convictions, "convictions")
-    leg = _default(legislation, "legislation")
-    tripling = tripling_ratio(conv, leg)
-    ratios = cohort_rate_ratios(conv, leg)
-    panel = analysis_panel(conv, leg, HEADLINE_TREATMENT)
+    # None (the packaged datasets) lets each result come from, or go to, the results cache
+    conv, leg = convictions, legislation
+    panel = analysis_panel(_default(conv, "convictions"), _default(leg, "legislation"), HEADLINE_TREATMENT)
     tables = {
         "convictions_coverage": coverage_matrix(conv, leg),
         "convictions_balanced_panel": panel_membership(panel),
         "convictions_cohort_rates": cohort_rates(conv, leg),
-        "convictions_cohort_rate_ratios": ratios,
+        "convictions_cohort_rate_ratios": cohort_rate_ratios(conv, leg),
         "convictions_event_study": event_study(conv, leg),
-        "convictions_tripling_ratio": tripling,
-        "convictions_verdicts": verdicts(conv, leg, tripling=tripling, rate_ratios=ratios),
+        "convictions_tripling_ratio": tripling_ratio(conv, leg),
+        "convictions_verdicts": verdicts(conv, leg),
     }
     paths = []
     out_dir.mkdir(parents=True, exist_ok=True)

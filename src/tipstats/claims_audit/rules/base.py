@@ -225,9 +225,8 @@ def default_input(name: str):
         return report_text()
     if name == "convictions_verdicts":
         from tipstats.analysis.convictions import verdicts
-        from tipstats.cache import cached_frame
 
-        return cached_frame("convictions_verdicts", verdicts)  # the tables and notebook 03 share it
+        return verdicts()  # computed once per data change (the tables and notebook 03 share it)
     if name == "protocol_adopted":
         from tipstats.facts import TIP_PROTOCOL_ADOPTED
 
