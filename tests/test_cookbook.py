@@ -1,6 +1,7 @@
 """The analyst's questions (issue 15, part 2): one test per question and its cookbook recipe.
 
-aggregate with '<5' bounds, search, describe, export, `tipstats info` wrapping, parties at a date,
+aggregate with '<5' bounds, search, describe, export, `tipstats info` wrapping, parties at a date, one row per
+State (treaty_status against treaty_events),
 convictions joined to legislation, one country in the house style; and the cookbook notebook itself
 (each recipe at most three lines, and each question of the list has one).
 """
@@ -275,6 +276,7 @@ QUESTIONS = {  # what a recipe must call to answer each question of issue 15, pa
     "find": "tipstats.search(",
     "describe": "tipstats.describe(",
     "parties at a date": "tipstats.parties_as_of(",
+    "one row per State": 'tipstats.load("treaty_status")',
     "regional aggregate with '<5' bounds": "tipstats.aggregate(",
     "convictions joined to legislation": ".merge(law",
     "one country in the house style": "style.plot_series(",
@@ -284,6 +286,24 @@ QUESTIONS = {  # what a recipe must call to answer each question of issue 15, pa
 def _recipes() -> list[str]:
     code = [c.source for c in nbformat.read(COOKBOOK, as_version=4).cells if c.cell_type == "code"]
     return code[2:]  # after the shared opening (setup, caveats)
+
+
+def test_the_one_row_per_state_recipe_counts_each_participant_once_where_the_events_repeat_some():
+    recipe = next(r for r in _recipes() if QUESTIONS["one row per State"] in r)
+    *body, last = [line for line in recipe.splitlines() if line.strip()]
+    namespace = {"tipstats": tipstats}
+    exec("\n".join(body), namespace)
+    n_status, status_unique, n_events, events_unique = eval(last, namespace)
+    status, events = namespace["status"], namespace["events"]
+    assert status_unique and not events_unique
+    assert set(status["participant"]) == set(events["participant"])
+    assert n_status == events["participant"].nunique() < n_events
+    # a participant that several sources name has one row, which names every one of them
+    repeated = events[events["participant"].duplicated(keep=False)]
+    assert not repeated.empty
+    by_participant = status.set_index("participant")
+    for participant, rows in repeated.groupby("participant"):
+        assert set(by_participant.loc[participant, "source_ids"].split(",")) == set(rows["source_id"])
 
 
 def test_every_recipe_is_at_most_three_lines():

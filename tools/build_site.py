@@ -79,12 +79,13 @@ table { border-collapse: collapse; font-size: 0.88em; margin: 0.5em 0 1em; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.35em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } td.num, th.num { text-align: right; }
 code { font-size: 0.92em; overflow-wrap: anywhere; }
+td:first-child code { overflow-wrap: normal; white-space: nowrap; }
 .muted { color: #5b5b5b; font-size: 0.9em; }
 /* verdicts: one colour per status, used by the charts, the badges and the legend */
 .reproduced { --c: #2c8465; } .consistent { --c: #4c6a9c; } .differs { --c: #b13507; }
-.not-reproducible { --c: #883039; } .internal { --c: #6d3e91; } .failed { --c: #5b5b5b; }
+.not-reproducible { --c: #8a8a8a; } .internal { --c: #6d3e91; } .failed { --c: #5b5b5b; }
 .official-count { --c: #2c8465; } .primary-un-unodc-document { --c: #4c6a9c; } .secondary-page { --c: #c98a1b; }
-.curation-label { --c: #b13507; } .report-itself { --c: #6d3e91; } .none { --c: #9a9a9a; }
+.curation-label { --c: #d4722a; } .report-itself { --c: #6d3e91; } .none { --c: #b8b8b8; }
 .badge { display: inline-block; padding: 0.05em 0.5em; border-radius: 0.8em; color: #fff; background: var(--c);
          font-weight: 600; font-size: 0.85em; white-space: nowrap; }
 .swatch { display: inline-block; width: 0.9em; height: 0.9em; background: var(--c); vertical-align: -0.1em;
@@ -125,6 +126,7 @@ body.jp-Notebook { overflow-wrap: break-word; }
 .jp-InputArea-editor, .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow-x: auto; max-width: 100%; }
 .jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
+.jp-OutputArea-output pre { word-break: normal; overflow-wrap: anywhere; }
 @media (max-width: 600px) {
   .jp-InputPrompt, .jp-OutputPrompt { display: none; }
   .jp-Notebook { padding: 0.5em; } .jp-Cell { padding: 0.2em 0; }
@@ -157,6 +159,20 @@ FILTER_JS = """\
   show('all');
 })();
 """
+
+
+def inline(text: object) -> str:
+    """Plain text as HTML, with `backticked` words as code (the models' descriptions and caveats use them)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", E(str(text)))
+
+
+def file_size(path: Path) -> str:
+    size = path.stat().st_size
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1000 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError
 
 
 def css_class(value: str) -> str:
@@ -354,13 +370,14 @@ def claims_page(table, notebook_titles: dict[str, str]) -> str:
         counts = in_section["status"].value_counts()
         name = f"{top.number}. {top.title}" if top else "Before the first section"
         rows.append(
-            f"<a href='#section-{css_class(top.number if top else 'start')}'>{E(name)}</a>"
+            f"<span><a href='#section-{css_class(top.number if top else 'start')}'>{E(name)}</a> "
+            f"<span class='muted'>({len(in_section)})</span></span>"
             + stacked_bar({s: int(counts.get(s, 0)) for s in order}, name)
         )
     parts += [
         "<div class='chart'><h3>Verdicts by section of the report</h3><div class='sections'>",
         *rows,
-        "</div><p class='muted'>Each bar: the section's claims by status, colours as above.</p></div></section>",
+        "</div><p class='muted'>Each bar: the section's claims (their number in brackets) by status, colours as above.</p></div></section>",
         "<h2 id='claims'>Every claim, paragraph by paragraph</h2>",
         "<div id='filter' role='group' aria-label='show claims by status' hidden>",
         f"<button type='button' data-status='all' aria-pressed='true'>all ({total})</button>",
@@ -491,26 +508,28 @@ def dataset_downloads(name: str, processed: Path, exports: Path, out: Path) -> l
     for fmt, path in files:
         if path.is_file():
             shutil.copyfile(path, out / "data" / path.name)
-            done.append((fmt, path.name))
+            done.append((fmt, path.name, file_size(path)))
     return done
 
 
-def download_links(downloads: list[tuple[str, str]], up: str) -> str:
+def download_links(downloads: list[tuple[str, str, str]], up: str, notes: bool = True) -> str:
     return " · ".join(
-        f"<a href='{up}data/{E(file)}' download>{E(fmt)}</a> <span class='muted'>({E(EXPORT_NOTES[fmt])})</span>"
-        for fmt, file in downloads
+        f"<a href='{up}data/{E(file)}' download>{E(fmt)}</a> <span class='muted'>({E(size)}"
+        + (f"; {E(EXPORT_NOTES[fmt])}" if notes else "")
+        + ")</span>"
+        for fmt, file, size in downloads
     )
 
 
 def dataset_page(
-    info, downloads: list[tuple[str, str]], figures: list, notebook_titles: dict[str, str]
+    info, downloads: list[tuple[str, str, str]], figures: list, notebook_titles: dict[str, str]
 ) -> str:
     e = E
     cols = table_html(
         ["column", "type", "unit", "may be empty", "description"],
         (
             [f"<code>{e(c.name)}</code>", e(str(c.dtype)), e(str(c.unit or "")), "yes" if c.nullable else "no",
-             e(str(c.description))]
+             inline(c.description)]
             for c in info.columns.itertuples(index=False)
         ),
     )  # fmt: skip
@@ -525,13 +544,13 @@ def dataset_page(
     )
     parts = [
         f"<h1><code>{e(info.name)}</code>: {e(info.title)}</h1>",
-        f"<p>{e(info.description)}</p>",
+        f"<p>{inline(info.description)}</p>",
         f"<p><b>Rows</b> {info.rows} · <b>key</b> {e(', '.join(info.key))} · <b>as of</b> {e(str(info.as_of))}</p>",
         f"<h2>Download</h2><p>{download_links(downloads, '../')}</p>",
         "<h2>Columns</h2>",
         cols,
         "<h2>Caveats</h2>",
-        "<ul>" + "".join(f"<li>{e(c)}</li>" for c in info.caveats) + "</ul>"
+        "<ul>" + "".join(f"<li>{inline(c)}</li>" for c in info.caveats) + "</ul>"
         if info.caveats
         else "<p>None.</p>",
         f"<h2>Sources</h2><ul>{''.join(sources)}</ul>" if sources else "<h2>Sources</h2><p>None named.</p>",
@@ -574,7 +593,7 @@ def data_page(rows: list[tuple], tables: list[tuple[str, int, list[str]]]) -> st
                     f"<a href='datasets/{E(info.name)}.html'><code>{E(info.name)}</code></a>",
                     E(info.title),
                     str(info.rows),
-                    download_links(downloads, ""),
+                    download_links(downloads, "", notes=False),
                 ]
                 for info, downloads in rows
             ),
