@@ -247,7 +247,9 @@ def report_sections(text: str) -> list[Section]:
         else:
             continue
         lines = [match["first"]]
-        for line in text[match.end() :].lstrip("\r\n").splitlines():
+        rest = text[match.end() :]
+        rest = rest[2:] if rest.startswith("\r\n") else rest[1:]  # the heading's own line ending
+        for line in rest.splitlines():
             if not line.strip():
                 break
             lines.append(line)
@@ -486,7 +488,7 @@ def gallery_page(reports: Path, out: Path, notebook_titles: dict[str, str]) -> s
         )
         parts.append(
             f"<figure id='{E(spec.name)}'><a href='figures/{E(svg.name)}'>"
-            f"<img src='figures/{E(png.name)}' alt='{E(title)}' loading='lazy'></a><figcaption>"
+            f"<img src='figures/{E(png.name)}' alt='{E(title)}'></a><figcaption>"
             f"<h3>{E(title)}</h3><p>{E(spec.caption)}</p>"
             f"<p class='muted'>Data: {data} · notebook: <a href='notebooks/{E(spec.notebook)}.html'>"
             f"{E(notebook_titles.get(spec.notebook, spec.notebook))}</a> · <code>{E(spec.name)}</code></p>"
@@ -714,6 +716,8 @@ def _write_site(reports: Path, exports: Path, out: Path) -> None:
     codebook_md = (processed / "codebook.md").read_text(encoding="utf-8")
     codebook_html = re.sub(r"<table>", "<div class='scroll'><table>", mistune.html(codebook_md))
     codebook_html = codebook_html.replace("</table>", "</table></div>")
+    # the codebook's table of contents links to each dataset's heading (#name): give the headings their ids
+    codebook_html = re.sub(r"<h2>([a-z0-9_]+)</h2>", r"<h2 id='\1'>\1</h2>", codebook_html)
     _write(out / "codebook.html", page("Codebook · tipstats", codebook_html, current="codebook.html"))
 
 
