@@ -71,6 +71,23 @@ def _at_width(driver, width: int) -> None:
     )
 
 
+#: Elements that reach past the right edge of the screen without a scrolling box (overflow-x auto or scroll,
+#: itself on the screen) around them: text a reader could neither see nor scroll to.
+CLIPPED = """
+var width = document.documentElement.clientWidth, found = [];
+document.querySelectorAll('body *').forEach(function (e) {
+  var box = e.getBoundingClientRect();
+  if (box.width === 0 || box.right <= width + 0.5) { return; }
+  for (var a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+    var overflow = getComputedStyle(a).overflowX;
+    if ((overflow === 'auto' || overflow === 'scroll') && a.getBoundingClientRect().right <= width + 0.5) { return; }
+  }
+  if (found.length < 5) { found.push(e.tagName + ' ' + (e.innerText || '').slice(0, 40)); }
+});
+return found;
+"""
+
+
 def _ids_in(page: Path) -> set[str]:
     text = page.read_text(encoding="utf-8")
     return {html.unescape(m[1]) for m in re.findall(r"\bid=(['\"])(.*?)\1", text, flags=re.S)}
@@ -100,6 +117,8 @@ def test_every_page_fits_the_width_has_the_navigation_and_resolves_every_link_an
             "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert scroll <= client, f"{where}: the page scrolls sideways ({scroll} > {client} px)"
+        clipped = browser.execute_script(CLIPPED)
+        assert clipped == [], f"{where}: content past the screen's edge with no box to scroll it: {clipped}"
         assert browser.find_elements("css selector", "meta[name='viewport']"), where
         nav = browser.find_elements("css selector", "nav.site-nav a")
         targets = {Path(unquote(urlparse(a.get_attribute("href")).path)) for a in nav}
