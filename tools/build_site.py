@@ -148,7 +148,7 @@ FILTER_JS = """\
       claim.hidden = !keep;
       if (keep) { shown += 1; }
     });
-    document.querySelectorAll('.paragraph, .report-section').forEach(function (group) {
+    document.querySelectorAll('.paragraph, .subsection, .report-section').forEach(function (group) {
       group.hidden = !group.querySelector('.claim:not([hidden])');
     });
     buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.status === status)); });
@@ -216,6 +216,7 @@ def table_html(header: Iterable[str], rows: Iterable[Iterable[str]], numeric: It
 # -- the report's sections ---------------------------------------------------------------------------
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+HEADING_LINES = 6  # a heading never runs longer than this
 _HEADING = re.compile(r"(?m)^[ \t]*(?P<mark>[IVX]+|[A-H])\.[ \t]+(?P<first>[A-Z].*)$")
 
 
@@ -231,7 +232,8 @@ class Section:
 def report_sections(text: str) -> list[Section]:
     """The report's headings (I., II., ... and their A., B., ...) in order, read from the report text.
 
-    A heading runs over the lines that follow it up to the first blank one. Only the next numeral (or letter)
+    A heading runs over the lines that follow it up to the first line of spaces (in the text as extracted
+    from the PDF, an empty line inside a heading is a line break of the layout; a line of spaces ends it). Only the next numeral (or letter)
     in sequence counts as a heading, so a line that happens to start with "C." inside a paragraph does not.
     """
     sections: list[Section] = []
@@ -249,10 +251,10 @@ def report_sections(text: str) -> list[Section]:
         lines = [match["first"]]
         rest = text[match.end() :]
         rest = rest[2:] if rest.startswith("\r\n") else rest[1:]  # the heading's own line ending
-        for line in rest.splitlines():
-            if not line.strip():
-                break
-            lines.append(line)
+        for line in rest.splitlines()[:HEADING_LINES]:
+            if line and not line.strip():
+                break  # a line of spaces ends a heading
+            lines.append(line)  # an empty line inside a heading is the layout's line break
         sections.append(Section(number, " ".join(" ".join(lines).split()), match.start()))
     return sections
 
@@ -390,28 +392,28 @@ def claims_page(table, notebook_titles: dict[str, str]) -> str:
         ),
         "</div><p id='filter-count' class='muted' aria-live='polite'></p>",
     ]
-    open_top, open_sub, open_number = None, None, None
+    # section -> subsection (or None) -> paragraph -> claims, in the report's order
+    tree: dict = {}
     for row in table.itertuples(index=False):
         top, sub = where[row.para_number]
-        if open_number is None or top != open_top:
-            if open_number is not None:
-                parts.append("</div></section>")  # the paragraph, the section
-            ident = css_class(top.number if top else "start")
-            name = f"{top.number}. {top.title}" if top else "Before the first section"
-            parts.append(f"<section class='report-section' id='section-{ident}'><h2>{E(name)}</h2>")
-            open_sub, open_number = None, None
-        if row.para_number != open_number:
-            if open_number is not None:
+        tree.setdefault(top, {}).setdefault(sub, {}).setdefault(row.para_number, []).append(row)
+    for top, subs in tree.items():
+        ident = css_class(top.number if top else "start")
+        name = f"{top.number}. {top.title}" if top else "Before the first section"
+        parts.append(f"<section class='report-section' id='section-{ident}'><h2>{E(name)}</h2>")
+        for sub, paragraphs in subs.items():
+            if sub is not None:
+                parts.append(
+                    f"<div class='subsection' id='section-{css_class(sub.number)}'>"
+                    f"<h3>{E(sub.number.split('.')[-1])}. {E(sub.title)}</h3>"
+                )
+            for number, rows in paragraphs.items():
+                parts.append(f"<div class='paragraph' id='paragraph-{number}'><h4>Paragraph {number}</h4>")
+                parts += [claim_html(row, notebook_titles) for row in rows]
                 parts.append("</div>")
-            if sub is not None and sub != open_sub:
-                parts.append(f"<h3>{E(sub.number.split('.')[-1])}. {E(sub.title)}</h3>")
-            parts.append(
-                f"<div class='paragraph' id='paragraph-{row.para_number}'><h4>Paragraph {row.para_number}</h4>"
-            )
-        open_top, open_sub, open_number = top, sub, row.para_number
-        parts.append(claim_html(row, notebook_titles))
-    if open_number is not None:
-        parts.append("</div></section>")
+            if sub is not None:
+                parts.append("</div>")
+        parts.append("</section>")
     return "\n".join(parts)
 
 
