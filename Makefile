@@ -34,7 +34,7 @@ step = @printf '%-10s %s\n' '$(1)' '$@'; log=$$(mktemp); \
 	else status=$$?; cat "$$log" >&2; rm -f "$$log"; echo "make: $(1) $@ failed (exit $$status)" >&2; exit $$status; fi
 endif
 
-.PHONY: help setup lock test-min data figures notebooks tables claims report all test generate lint format bench clean clean-outputs lab
+.PHONY: help setup lock test-min data figures notebooks tables claims exports report all test generate lint format bench clean clean-outputs lab
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -100,13 +100,21 @@ reports/claims.md: $(STAMP) $(CLAIMS_SRC) $(ANALYSIS_SRC) $(CLAIMS_REGISTRY) $(c
 
 claims: reports/claims.md ## the claims audit of A/76/120 as a markdown table (reports/claims.md)
 
+# The datasets in the formats of `tipstats export` that the site offers beside the CSV (the export extra).
+EXPORT_FORMATS := xlsx parquet dta
+EXPORTS := $(foreach f,$(EXPORT_FORMATS),reports/exports/$(f)/codebook.md)
+reports/exports/%/codebook.md: $(STAMP) src/tipstats/export.py $(call datasets,$(ALL_DATASETS))
+	$(call step,export,$(TIPSTATS) export --format $* $(@D))
+
+exports: $(EXPORTS) ## the datasets as xlsx, parquet and dta in reports/exports/ (downloads of the site)
+
 SITE := reports/site/index.html
-$(SITE): tools/build_site.py $(FIGURES_INDEX) $(NOTEBOOK_PAGES) reports/claims.md $(PROCESSED)
+$(SITE): tools/build_site.py $(FIGURES_INDEX) $(NOTEBOOK_PAGES) $(TABLES) $(EXPORTS) reports/claims.md $(PROCESSED)
 	$(call step,report,$(PY) tools/build_site.py)
 
 report: $(SITE) ## the static HTML report in reports/site/ (opens from the file system)
 
-all: setup data figures notebooks tables claims report ## everything: data, figures, executed notebooks, tables, claims, HTML report
+all: setup data figures notebooks tables claims exports report ## everything: data, figures, executed notebooks, tables, claims, exports, HTML report
 
 # The browser test needs Debian's chromium and chromium-driver; installed here when missing (as root).
 CHROMIUM := .make/chromium
@@ -141,8 +149,8 @@ lab: $(STAMP) ## open the notebooks in Jupyter Lab
 	$(VENV)/bin/jupyter lab notebooks/
 
 clean-outputs: ## remove every generated output (processed data, reports, make stamps); keeps .venv
-	rm -rf data/processed reports/figures reports/notebooks reports/tables reports/site reports/claims.md .make/data
+	rm -rf data/processed reports/figures reports/notebooks reports/tables reports/exports reports/site reports/claims.md .make/data
 
 clean: ## remove generated reports and the virtual environment (keeps the committed data/processed)
-	rm -rf reports/figures reports/notebooks reports/tables reports/site reports/claims.md reports/bench.json \
+	rm -rf reports/figures reports/notebooks reports/tables reports/exports reports/site reports/claims.md reports/bench.json \
 		.make $(VENV) $(VENV_MIN) .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
 """The analyst's questions (issue 15, part 2): one test per question and its cookbook recipe.
 
-aggregate with '<5' bounds, search, describe, export, `tipstats info` wrapping, parties at a date,
+aggregate with '<5' bounds, search, describe, export, `tipstats info` wrapping, parties at a date, one row per
+State (treaty_status against treaty_events),
 convictions joined to legislation, one country in the house style; and the cookbook notebook itself
 (each recipe at most three lines, and each question of the list has one).
 """
@@ -275,6 +276,7 @@ QUESTIONS = {  # what a recipe must call to answer each question of issue 15, pa
     "find": "tipstats.search(",
     "describe": "tipstats.describe(",
     "parties at a date": "tipstats.parties_as_of(",
+    "one row per State": 'tipstats.load("treaty_status")',
     "regional aggregate with '<5' bounds": "tipstats.aggregate(",
     "convictions joined to legislation": ".merge(law",
     "one country in the house style": "style.plot_series(",
@@ -284,6 +286,24 @@ QUESTIONS = {  # what a recipe must call to answer each question of issue 15, pa
 def _recipes() -> list[str]:
     code = [c.source for c in nbformat.read(COOKBOOK, as_version=4).cells if c.cell_type == "code"]
     return code[2:]  # after the shared opening (setup, caveats)
+
+
+def test_the_one_row_per_state_recipe_counts_each_participant_once_where_the_events_repeat_some():
+    recipe = next(r for r in _recipes() if QUESTIONS["one row per State"] in r)
+    *body, last = [line for line in recipe.splitlines() if line.strip()]
+    namespace = {"tipstats": tipstats}
+    exec("\n".join(body), namespace)
+    n_status, status_unique, n_events, events_unique = eval(last, namespace)
+    status, events = namespace["status"], namespace["events"]
+    assert status_unique and not events_unique
+    assert set(status["participant"]) == set(events["participant"])
+    assert n_status == events["participant"].nunique() < n_events
+    # a participant that several sources name has one row, which names every one of them
+    repeated = events[events["participant"].duplicated(keep=False)]
+    assert not repeated.empty
+    by_participant = status.set_index("participant")
+    for participant, rows in repeated.groupby("participant"):
+        assert set(by_participant.loc[participant, "source_ids"].split(",")) == set(rows["source_id"])
 
 
 def test_every_recipe_is_at_most_three_lines():
@@ -304,3 +324,17 @@ def test_the_cookbook_names_no_path_and_types_no_number_it_reports():
     for recipe in _recipes():
         numbers = re.findall(r"(?<![\w-])\d+(?:\.\d+)?(?![\w-])", recipe)
         assert set(numbers) <= {"2019", "2020", "0", "17"}, (recipe, numbers)
+
+
+def test_xlsx_export_keeps_dates_numbers_and_gaps(tmp_path):
+    out = tmp_path / "out"
+    assert main(["export", "--format", "xlsx", "--datasets", "treaty_status", str(out)]) == 0
+    original = tipstats.load("treaty_status")
+    back = pd.read_excel(out / "treaty_status.xlsx", sheet_name="data")
+    for column in ("action_date", "signature_date"):
+        assert back[column].isna().tolist() == original[column].isna().tolist()
+        kept = original[column].notna()
+        assert (pd.to_datetime(back.loc[kept, column]) == original.loc[kept, column]).all()
+    assert back["conflict"].astype(bool).tolist() == original["conflict"].astype(bool).tolist()
+    columns = pd.read_excel(out / "treaty_status.xlsx", sheet_name="columns")
+    assert len(columns) == len(original.columns)

@@ -1,7 +1,7 @@
 """The claims audit's table as text: for the terminal, Markdown, CSV and JSON (``tipstats claims --format``).
 
 Presentation only: the verdicts come from :func:`tipstats.claims_audit.audit`. The HTML report
-(``tools/build_site.py``) builds on :func:`to_markdown`'s legend.
+(``tools/build_site.py``) shows the same :data:`LEGEND` and :func:`summary_text`.
 """
 
 from __future__ import annotations
