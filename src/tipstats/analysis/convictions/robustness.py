@@ -48,6 +48,7 @@ from tipstats.analysis.convictions._base import (
 from tipstats.analysis.convictions.bounds import (
     AVERAGED_BASE,
     AVERAGED_END,
+    COUNTRY_AVERAGE,
     ESTIMANDS,
     POOLED_RATIO,
     POPULATION_WEIGHTED,
@@ -369,3 +370,89 @@ def endpoints_and_estimands(
 ) -> pd.DataFrame:
     """The tripling ratio's sharp bounds under both estimands, single years against averaged endpoints."""
     return tripling_bounds(convictions, legislation, window=window, min_share=min_share)
+
+
+# -- the checks a verdict must survive ------------------------------------------------------------
+
+
+def robustness_checks(
+    convictions: pd.DataFrame | None = None,
+    legislation: pd.DataFrame | None = None,
+    *,
+    window: tuple[int, int] = WINDOW,
+    min_share: float = MIN_SHARE,
+    loo: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per statement and sample, the alternative estimates a verdict is checked against.
+
+    Tripling ratio: the country average (2018 / 2003), the averaged endpoints (2016-2018 /
+    2003-2005, population-weighted), the ratio without the most influential country. Rate ratio:
+    the ratio of pooled rates, the country average, the Poisson fit without the most influential
+    country, the negative binomial fit, and the models table's Poisson fit (``none or unknown`` as a
+    third level). Columns: ``statement_id``, ``sample``, ``check``, ``value``, ``bound_low`` /
+    ``bound_high`` (sharp '<5' bounds, where they exist), ``ci_low`` / ``ci_high`` (where a model
+    gives one).
+    """
+    from tipstats.analysis.convictions._base import STATEMENT_HIGHER, STATEMENT_TRIPLED
+
+    conv = _default(convictions, "convictions")
+    leg = _default(legislation, "legislation")
+    panel = _panel(conv, leg, False)
+    loo = loo if loo is not None else leave_one_out(conv, leg, window=window, min_share=min_share)
+    top = influence(loo).set_index(["quantity", "sample", "estimator", "estimand"])
+    nan = {"bound_low": np.nan, "bound_high": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    rows = []
+    trip = tripling_bounds(panel=panel, window=window, min_share=min_share).set_index(
+        ["sample", "estimand", "base_years", "end_years"]
+    )
+    single, averaged = (years_label(SINGLE_BASE), years_label(SINGLE_END)), (
+        years_label(AVERAGED_BASE), years_label(AVERAGED_END),
+    )  # fmt: skip
+    for sample in (SAMPLE_BALANCED, SAMPLE_MATCHED, SAMPLE_ALL):
+        common = {"statement_id": STATEMENT_TRIPLED, "sample": sample}
+        for label, key in (
+            ("country average", (sample, COUNTRY_AVERAGE, *single)),
+            (f"averaged endpoints {averaged[1]} / {averaged[0]}", (sample, POPULATION_WEIGHTED, *averaged)),
+        ):
+            r = trip.loc[key]
+            rows.append({**common, **nan, "check": label, "value": r["value"], "bound_low": r["bound_low"],
+                         "bound_high": r["bound_high"]})  # fmt: skip
+        key = (TRIPLING, sample, POOLED_RATIO, POPULATION_WEIGHTED)
+        if key in top.index:
+            t = top.loc[key]
+            rows.append({**common, **nan, "check": f"without {t['most_influential_country']} (most influential)",
+                         "value": t["without_most_influential"]})  # fmt: skip
+    rates = rate_ratio_bounds(panel=panel, window=window, min_share=min_share).set_index(
+        ["sample", "estimator", "estimand"]
+    )
+    compared = set(two_cohort_panel(panel)["iso3"])
+    nb = cohort_rate_ratios(
+        conv[conv["iso3"].astype(str).isin(compared)], leg, models=(NEGBIN,), window=window, min_share=min_share,
+        treatments=(HEADLINE_TREATMENT,), specifications=(SPEC_POOLED,),
+    )  # fmt: skip
+    three = cohort_rate_ratios(
+        conv, leg, models=(POISSON,), window=window, min_share=min_share, treatments=(HEADLINE_TREATMENT,),
+        specifications=(SPEC_POOLED,),
+    )  # fmt: skip
+    for sample in SAMPLES:
+        common = {"statement_id": STATEMENT_HIGHER, "sample": sample}
+        for label, estimand in (
+            ("ratio of pooled rates", POPULATION_WEIGHTED),
+            ("country average", COUNTRY_AVERAGE),
+        ):
+            r = rates.loc[(sample, POOLED_RATIO, estimand)]
+            rows.append({**common, **nan, "check": label, "value": r["value"], "bound_low": r["bound_low"],
+                         "bound_high": r["bound_high"]})  # fmt: skip
+        key = (RATE_RATIO, sample, POISSON, POPULATION_WEIGHTED)
+        if key in top.index:
+            t = top.loc[key]
+            rows.append({**common, **nan, "check": f"without {t['most_influential_country']} (most influential)",
+                         "value": t["without_most_influential"]})  # fmt: skip
+        for label, fit in (("negative binomial", nb), ("Poisson with none or unknown as a level", three)):
+            r = fit[(fit["sample"] == sample) & (fit["cohort"] == COHORT_LATER)]
+            if len(r):
+                r = r.iloc[0]
+                rows.append({**common, **nan, "check": label, "value": r["rate_ratio"], "ci_low": r["ci_low"],
+                             "ci_high": r["ci_high"]})  # fmt: skip
+    columns = ["statement_id", "sample", "check", "value", "bound_low", "bound_high", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
