@@ -230,9 +230,15 @@ def _two_way_change(frame: pd.DataFrame, base_years, end_years, model: str) -> d
         result = poisson.fit(wls_method="qr", **cluster)
     elif model == NEGBIN:
         start = np.append(poisson.fit(wls_method="qr").params.to_numpy(), 0.5)
-        result = NegativeBinomial(endog, exog, offset=offset, loglike_method="nb2").fit(
-            start_params=start, method="newton", maxiter=200, disp=0, **cluster
-        )
+        try:
+            result = NegativeBinomial(endog, exog, offset=offset, loglike_method="nb2").fit(
+                start_params=start, method="newton", maxiter=200, disp=0, **cluster
+            )
+        except np.linalg.LinAlgError:
+            return nan
+        # near-Poisson data drive the dispersion to 0, where the fit fails: no estimate rather than a wrong one
+        if not result.mle_retvals.get("converged", False) or not np.all(np.isfinite(result.params)):
+            return nan
     else:
         raise ValueError(f"model must be {POISSON} or {NEGBIN}, not {model!r}")
     contrast = pd.Series(0.0, index=result.params.index)
