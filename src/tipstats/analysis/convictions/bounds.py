@@ -67,7 +67,6 @@ from tipstats.facts import (
     COHORT_LATE,
     COHORT_LATER,
     PROTOCOL_YEAR,
-    SUPPRESSED_FLAG,
     SUPPRESSED_MAX,
     SUPPRESSED_MIN,
 )
@@ -145,10 +144,6 @@ def filled_convictions(convictions: pd.DataFrame, panel: pd.DataFrame, convicted
     flag = out["convicted_flag"].astype("object").where(~has, None)
     out["convicted_flag"] = flag.astype(convictions["convicted_flag"].dtype)
     return out
-
-
-def _is_flagged(convictions: pd.DataFrame) -> np.ndarray:
-    return convictions["convicted_flag"].astype("object").fillna("").astype(str).to_numpy() == SUPPRESSED_FLAG
 
 
 # -- the tripling ratio -------------------------------------------------------------------------

@@ -367,17 +367,6 @@ def specification_curve(
     return out
 
 
-def endpoints_and_estimands(
-    convictions: pd.DataFrame | None = None,
-    legislation: pd.DataFrame | None = None,
-    *,
-    window: tuple[int, int] = WINDOW,
-    min_share: float = MIN_SHARE,
-) -> pd.DataFrame:
-    """The tripling ratio's sharp bounds under both estimands, single years against averaged endpoints."""
-    return tripling_bounds(convictions, legislation, window=window, min_share=min_share)
-
-
 # -- the checks a verdict must survive ------------------------------------------------------------
 
 
