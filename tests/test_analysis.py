@@ -519,6 +519,7 @@ def test_higher_before_verdict_rule(rr, low, high, expected):
 
 
 def _given_results(ratios: dict[str, tuple[float, float, float]], rrs: dict[str, tuple[float, float, float]]):
+    """Result tables at the three '<5' fills (the mid-point and the two fills of the sharp bounds)."""
     trip_rows = []
     for sample in ("all reporting", "matched", "balanced"):
         for t, (r, lo, hi) in ratios.items():
@@ -526,27 +527,27 @@ def _given_results(ratios: dict[str, tuple[float, float, float]], rrs: dict[str,
                 {"sample": sample, "suppressed": t, "base_year": 2003, "end_year": 2018,
                  "comparable": sample != "all reporting", "rate_base_per_100k": 0.1, "rate_end_per_100k": 0.1 * r,
                  "ratio": r, "ci_low": lo, "ci_high": hi, "n_countries_base": 11, "n_countries_end": 12,
-                 "n_countries": 13, "median_country_ratio": 1.23, "most_influential_country": "QQQ",
-                 "ratio_without_it": 0.456}
+                 "n_countries": 13}
             )  # fmt: skip
     rr_rows = []
     for sample in ("all reporting", "balanced"):
-        for model in ("poisson", "negative binomial"):
-            for t, (r, lo, hi) in rrs.items():
-                rr_rows.append(
-                    {"sample": sample, "suppressed": t, "model": model, "specification": "pooled",
-                     "cohort": "2003 or later", "rate_ratio": r, "ci_low": lo, "ci_high": hi, "n_obs": 321,
-                     "n_countries": 45, "n_countries_cohort": 30, "n_countries_reference": 9, "window": "2003-2018"}
-                )  # fmt: skip
-    return pd.DataFrame(trip_rows), pd.DataFrame(rr_rows)
+        for t, (r, lo, hi) in rrs.items():
+            rr_rows.append(
+                {"sample": sample, "suppressed": t, "model": "poisson", "specification": "pooled",
+                 "cohort": "2003 or later", "rate_ratio": r, "ci_low": lo, "ci_high": hi, "n_obs": 321,
+                 "n_countries": 45, "n_countries_cohort": 30, "n_countries_reference": 9, "window": "2003-2018"}
+            )  # fmt: skip
+    checks = pd.DataFrame(columns=["statement_id", "sample", "check", "value", "bound_low", "bound_high",
+                                   "ci_low", "ci_high"])  # fmt: skip
+    return pd.DataFrame(trip_rows), pd.DataFrame(rr_rows), checks
 
 
-def test_verdicts_combine_treatments_and_explain_with_the_numbers():
-    trip, rrs = _given_results(
-        {"lower": (2.61, 2.01, 3.31), "middle": (2.71, 2.11, 3.41), "upper": (2.81, 2.21, 3.51)},
-        {"lower": (0.41, 0.21, 0.91), "middle": (0.52, 0.31, 1.2), "upper": (0.6, 0.35, 1.3)},
+def test_verdicts_combine_fills_and_explain_with_the_numbers():
+    trip, rrs, checks = _given_results(
+        {"bound low": (2.61, 2.01, 3.31), "middle": (2.71, 2.11, 3.41), "bound high": (2.81, 2.21, 3.51)},
+        {"bound low": (0.41, 0.21, 0.91), "middle": (0.52, 0.31, 1.2), "bound high": (0.6, 0.35, 1.3)},
     )
-    out = cv.verdicts(tripling=trip, rate_ratios=rrs)
+    out = cv.verdicts(tripling=trip, rate_ratios=rrs, checks=checks)
     assert out["statement_id"].value_counts().to_dict() == {
         "tripled_since_2003": 3,
         "higher_if_legislated_before_2003": 2,
@@ -559,16 +560,17 @@ def test_verdicts_combine_treatments_and_explain_with_the_numbers():
     tripled = primary.loc["tripled_since_2003"]
     assert tripled["sample"] == "balanced"
     assert tripled["verdict"] == "reproduced" and not tripled["conclusion_changes_with_lt5"]
-    assert (tripled["value"], tripled["ci_low"], tripled["ci_high"]) == (2.71, 2.11, 3.41)
+    # the interval is the widest over the fills; value_lower / value_upper are the sharp bounds
+    assert (tripled["value"], tripled["ci_low"], tripled["ci_high"]) == (2.71, 2.01, 3.51)
     assert (tripled["value_lower"], tripled["value_upper"]) == (2.61, 2.81)
     assert (
         "2.71" in tripled["explanation"]
-        and "2.11" in tripled["explanation"]
+        and "2.01" in tripled["explanation"]
         and "13 countries" in tripled["explanation"]
     )
     higher = primary.loc["higher_if_legislated_before_2003"]
     assert higher["sample"] == "all reporting"
-    assert [higher[f"verdict_{t}"] for t in ("lower", "middle", "upper")] == [
+    assert [higher[f"verdict_{t}"] for t in ("bound_low", "middle", "bound_high")] == [
         "reproduced",
         "inconclusive",
         "inconclusive",
@@ -634,7 +636,7 @@ def real_results():
         "tripling": trip,
         "ratios": ratios,
         "event": cv.event_study(conv, leg),
-        "verdicts": cv.verdicts(conv, leg, tripling=trip, rate_ratios=ratios),
+        "verdicts": cv.verdicts(conv, leg),
         "panel": cv.analysis_panel(conv, leg),
     }
 

@@ -256,7 +256,8 @@ def test_saved_files_are_byte_identical_across_processes(tmp_path):
 def test_registry_names_are_stable_and_documented():
     expected = {
         "ratification_timeline", "ratification_gap", "legislation_counts", "conviction_rates_by_cohort",
-        "event_study_coefficients", "coverage_heatmap", "victim_shares_by_edition", "exploitation_shares_by_edition",
+        "event_study_coefficients", "coverage_heatmap", "convictions_specification_curve",
+        "victim_shares_by_edition", "exploitation_shares_by_edition",
         "trust_fund_overview", "trust_fund_calls",
     }  # fmt: skip
     assert set(figures.list_figures()) == expected

@@ -29,6 +29,7 @@ from tipstats.figures._registry import FIGURES, FigureSpec, figure
 # Importing the subject modules registers their figures.
 from tipstats.figures.convictions import (
     conviction_rates_by_cohort,
+    convictions_specification_curve,
     coverage_heatmap,
     event_study_coefficients,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "FIGURES",
     "FigureSpec",
     "conviction_rates_by_cohort",
+    "convictions_specification_curve",
     "coverage_heatmap",
     "draw",
     "event_study_coefficients",

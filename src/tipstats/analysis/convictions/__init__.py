@@ -19,7 +19,9 @@ count status
     a prosecuted row but no convicted value, or no row at all).
 "<5" treatments
     A suppressed count is an interval, 0 to 4. It is replaced by 0 (``lower``), 2 (``middle``, the
-    mid-point) or 4 (``upper``); every headline result is given under all three.
+    mid-point) or 4 (``upper``); every headline result is given under all three. These uniform fills
+    are not the bounds of a ratio: :mod:`.bounds` gives the sharp ones (opposite fills of numerator
+    and denominator), and the verdicts use them.
 usable
     A country-year is usable when its count is numeric or suppressed (so a value exists under every
     treatment) and its World Bank population is known and positive. Usability does not depend on the
@@ -44,7 +46,9 @@ populations
 
 The package's modules: :mod:`.panel` (the country-year panel), :mod:`.rates` (rates by cohort, the
 ratio of pooled rates), :mod:`.models` (count models), :mod:`.events` (the event study),
-:mod:`.statements` (the verdicts on the two statements) and :mod:`.tables` (the CSV tables).
+:mod:`.bounds` (sharp '<5' bounds of the ratios), :mod:`.robustness` (leave one country out,
+endpoints, estimands, the specification curve), :mod:`.statements` (the verdicts on the two
+statements) and :mod:`.tables` (the CSV tables).
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ from tipstats.analysis.convictions._base import (
     US_TIP,
     WINDOW,
 )
+from tipstats.analysis.convictions.bounds import rate_ratio_bounds, tripling_bounds
 from tipstats.analysis.convictions.events import event_study
 from tipstats.analysis.convictions.models import cohort_rate_ratios
 from tipstats.analysis.convictions.panel import (
@@ -89,6 +94,7 @@ from tipstats.analysis.convictions.panel import (
     panel_membership,
 )
 from tipstats.analysis.convictions.rates import before_2003_higher, cohort_rates, tripling_ratio
+from tipstats.analysis.convictions.robustness import leave_one_out, specification_curve
 from tipstats.analysis.convictions.statements import higher_before_verdict, tripling_verdict, verdicts
 from tipstats.analysis.convictions.tables import write_tables
 from tipstats.facts import COHORTS
@@ -131,8 +137,12 @@ __all__ = [
     "coverage_matrix",
     "event_study",
     "higher_before_verdict",
+    "leave_one_out",
     "legislation_years",
     "panel_membership",
+    "rate_ratio_bounds",
+    "specification_curve",
+    "tripling_bounds",
     "tripling_ratio",
     "tripling_verdict",
     "verdicts",

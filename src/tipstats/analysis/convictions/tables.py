@@ -9,10 +9,17 @@ import numpy as np
 import pandas as pd
 
 from tipstats.analysis.convictions._base import HEADLINE_TREATMENT, SIGNIFICANT_DIGITS, _default
+from tipstats.analysis.convictions.bounds import rate_ratio_bounds, tripling_bounds
 from tipstats.analysis.convictions.events import event_study
 from tipstats.analysis.convictions.models import cohort_rate_ratios
 from tipstats.analysis.convictions.panel import analysis_panel, coverage_matrix, panel_membership
 from tipstats.analysis.convictions.rates import cohort_rates, tripling_ratio
+from tipstats.analysis.convictions.robustness import (
+    influence,
+    leave_one_out,
+    robustness_checks,
+    specification_curve,
+)
 from tipstats.analysis.convictions.statements import verdicts
 
 # Every table is named convictions_<what>.csv; `make tables` lists them in manifest.txt beside them.
@@ -65,6 +72,13 @@ def write_tables(
         "convictions_event_study": event_study(conv, leg),
         "convictions_tripling_ratio": tripling_ratio(conv, leg),
         "convictions_verdicts": verdicts(conv, leg),
+        # '<5' bounds and robustness of the two ratios (bounds.py, robustness.py)
+        "convictions_bounds_tripling": tripling_bounds(conv, leg),
+        "convictions_bounds_rate_ratio": rate_ratio_bounds(conv, leg),
+        "convictions_leave_one_out": (loo := leave_one_out(conv, leg)),
+        "convictions_influence": influence(loo),
+        "convictions_robustness_checks": robustness_checks(conv, leg),
+        "convictions_specification_curve": specification_curve(conv, leg),
     }
     paths = []
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -38,9 +38,11 @@ def model_verdict(
     status = CONVICTION_STATUS.get(str(row["verdict"]))
     if status is None:
         raise ValueError(f"unknown convictions verdict {row['verdict']!r}")
-    computed = (
-        f"{float(row['value']):.3g} (95% interval {float(row['ci_low']):.3g} to {float(row['ci_high']):.3g})"
-    )
+    interval = f"95% interval {float(row['ci_low']):.3g} to {float(row['ci_high']):.3g}"
+    if {"value_lower", "value_upper"} <= set(row.index):
+        # the analysis' sharp '<5' bounds of the point estimate, before its sampling interval
+        interval = f"sharp '<5' bounds {float(row['value_lower']):.3g} to {float(row['value_upper']):.3g}; {interval}"
+    computed = f"{float(row['value']):.3g} ({interval})"
     evidence = (
         f"tipstats.analysis.convictions.verdicts(): {statement}, sample {row['sample']}, "
         f"{int(row['n_countries'])} countries, {int(row['n_obs'])} observations"
