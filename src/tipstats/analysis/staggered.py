@@ -186,6 +186,8 @@ def pretrend_test(fit: EventStudyFit) -> dict[str, object]:
         return {**row, "n_pre": 0, "statistic": np.nan, "df": 0, "p_value": np.nan}
     beta = b.loc[keep].to_numpy(dtype="float64")
     v = vcov.loc[keep, keep].to_numpy(dtype="float64")
+    if not np.all(np.isfinite(v)):
+        return {**row, "n_pre": len(keep), "statistic": np.nan, "df": len(keep), "p_value": np.nan}
     stat = float(beta @ np.linalg.pinv(v) @ beta)
     return {
         **row,
@@ -260,11 +262,12 @@ def _prepare(panel, unit, time, outcome, first_treated, exposure, cluster) -> pd
     data = data[keep].sort_values(["u", "t"]).reset_index(drop=True)
     if data.duplicated(["u", "t"]).any():
         raise ValueError("panel has more than one row for a unit and period")
-    if ((data["g"] > 0) & (data["g"] <= data["t"].min())).any():
-        # units treated from the first observed period have no untreated period: no estimator can use them
-        first = data["t"].min()
-        data = data[~((data["g"] > 0) & (data["g"] <= first))].reset_index(drop=True)
-    return data
+    # a treated unit never observed untreated (treated from the panel's first period, or in an unbalanced panel
+    # first observed after its treatment) has no untreated period: no estimator can compare it with itself, and
+    # its unit effect is collinear with its own cohort's effects
+    untreated = (data["g"] == 0) | (data["t"] < data["g"])
+    ever_untreated = untreated.groupby(data["u"]).transform("any")
+    return data[ever_untreated].reset_index(drop=True)
 
 
 def _check_controls(data: pd.DataFrame, estimator: str, control: str) -> None:
@@ -380,6 +383,31 @@ def _twfe(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
     return pd.concat([out, ref]).sort_values("event_time").reset_index(drop=True), _vcov_frame(v, times)
 
 
+def _poisson_identified(d: pd.DataFrame, control: str, lo: int, hi: int) -> pd.DataFrame:
+    """Drop what a Poisson fixed-effects fit cannot identify (separation, Correia et al. 2020).
+
+    A cohort whose reference observations (event time -1, and with not-yet-treated controls the periods before
+    the window) hold no count at all has no baseline: its units go. A cohort and event-time cell with a zero
+    total has a coefficient of minus infinity: its observations go. A unit whose count is zero in every period
+    left has a unit effect of minus infinity: it goes.
+    """
+    while True:
+        n = len(d)
+        g = d["g"].to_numpy()
+        e = np.where(g > 0, d["t"].to_numpy() - g, np.nan)
+        reference = (e == -1) | ((e < lo) if control == "not_yet_treated" else False)
+        base = d[reference].groupby("g")["y"].sum()
+        cohorts = set(base[base > 0].index)
+        keep = (g == 0) | np.isin(g, list(cohorts))
+        cell = pd.Series(d["y"].to_numpy()).groupby([g, np.nan_to_num(e, nan=-(10**6))]).transform("sum")
+        in_cell = (g > 0) & (e >= lo) & (e <= hi) & (e != -1)
+        keep &= ~(in_cell & (cell.to_numpy() == 0))
+        d = d[keep].reset_index(drop=True)
+        d = d[d.groupby("u")["y"].transform("sum") > 0].reset_index(drop=True)
+        if len(d) == n:
+            return d
+
+
 def _wooldridge_poisson(data: pd.DataFrame, control: str, lo: int, hi: int) -> pd.DataFrame:
     """Poisson extended TWFE: a coefficient per (cohort, event time) cell in the window except -1.
 
@@ -393,9 +421,7 @@ def _wooldridge_poisson(data: pd.DataFrame, control: str, lo: int, hi: int) -> p
     e = np.where(g > 0, data["t"].to_numpy() - g, np.nan)
     window = (e >= lo) & (e <= hi)
     keep = (g == 0) | (window if control == "never_treated" else e <= hi)
-    d = data[keep].reset_index(drop=True)
-    # a unit whose count is zero in every period has a unit effect of minus infinity: it carries no information
-    d = d[d.groupby("u")["y"].transform("sum") > 0].reset_index(drop=True)
+    d = _poisson_identified(data[keep].reset_index(drop=True), control, lo, hi)
     g = d["g"].to_numpy()
     e = np.where(g > 0, d["t"].to_numpy() - g, np.nan)
     cells = sorted(
