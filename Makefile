@@ -4,6 +4,10 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
+# One BLAS thread: the event-study fits are small least-squares problems that threads only slow down, and a
+# thread count that varies between machines could change the last digits of the results.
+export OPENBLAS_NUM_THREADS = 1
+export OMP_NUM_THREADS = 1
 
 PYTHON ?= python3
 VENV := .venv

@@ -31,6 +31,7 @@ from tipstats.figures.convictions import (
     conviction_rates_by_cohort,
     coverage_heatmap,
     event_study_coefficients,
+    event_study_estimators,
 )
 from tipstats.figures.legislation import legislation_counts
 from tipstats.figures.style import save, use_style
@@ -119,6 +120,7 @@ __all__ = [
     "coverage_heatmap",
     "draw",
     "event_study_coefficients",
+    "event_study_estimators",
     "exploitation_shares_by_edition",
     "figure",
     "legislation_counts",

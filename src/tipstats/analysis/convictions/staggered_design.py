@@ -38,6 +38,7 @@ from tipstats.analysis.convictions._base import (
     EVENT_WINDOW,
     HEADLINE_TREATMENT,
     KELLEY,
+    SAMPLE_ALL,
     SEED,
     WINDOW,
     _default,
@@ -75,12 +76,20 @@ ESTIMATOR_LABELS = {
     "wooldridge_poisson": "Wooldridge Poisson",
 }
 CONTROL_LABELS = {"not_yet_treated": "not-yet-treated", "never_treated": "never-treated"}
+#: The event study as it was before this design (``events.event_study``): countries that legislated only,
+#: 2003-2018, so later years compare treated countries with already-treated ones. Kept in the comparison.
+PREVIOUS = ("twfe", "legislating_only")
+PREVIOUS_LABEL = "Two-way fixed effects as before (legislating countries only, to 2018)"
 
 
 def specification_label(estimator: str, control: str) -> str:
     """'Callaway-Sant'Anna, not-yet-treated' and the like (the imputation and TWFE controls are implied)."""
-    if estimator in ("imputation", "twfe", "wooldridge_poisson"):
+    if (estimator, control) == PREVIOUS:
+        return PREVIOUS_LABEL
+    if estimator in ("imputation", "wooldridge_poisson"):
         return ESTIMATOR_LABELS[estimator]
+    if estimator == "twfe":
+        return f"{ESTIMATOR_LABELS[estimator]}, this design"
     return f"{ESTIMATOR_LABELS[estimator]}, {CONTROL_LABELS[control]}"
 
 
@@ -188,6 +197,7 @@ def estimator_comparison(
     event_window: tuple[int, int] = EVENT_WINDOW,
     window: tuple[int, int] = WINDOW,
     seed: int = SEED,
+    previous: bool = True,
 ) -> pd.DataFrame:
     """Every estimator at every event time: estimate, 95% interval, units behind the cell.
 
@@ -196,9 +206,13 @@ def estimator_comparison(
     ``n_units`` counts the treated countries observed at that event time; ``n_countries`` and ``n_controls`` the
     countries and the not-yet-criminalised controls in the fit; ``first_year`` and ``last_year`` the panel's
     calendar span. A missing estimate is a cell the estimator did not identify (``note`` says so). The two-way
-    fixed effects estimates bin the window's ends; the robust estimators do not.
+    fixed effects estimates bin the window's ends; the robust estimators do not. With ``previous`` the
+    event study as it was before this design comes first (``PREVIOUS``: :func:`..events.event_study`, all
+    reporting countries that legislated, ``window`` uncut, intervals from t(G - 1)).
     """
     rows = []
+    if previous:
+        rows += [_previous(convictions, legislation, y, event_window, window) for y in yardsticks]
     for yardstick, panel, fit in _fits(
         convictions, legislation, yardsticks, specifications, event_window, window, seed
     ):
@@ -221,6 +235,45 @@ def estimator_comparison(
             table.loc[table["event_time"].isin([lo, hi]), "note"] = "binned end"
         rows.append(table)
     return pd.concat(rows, ignore_index=True)
+
+
+def _previous(
+    convictions: pd.DataFrame | None,
+    legislation: pd.DataFrame | None,
+    yardstick: str,
+    event_window: tuple[int, int],
+    window: tuple[int, int],
+) -> pd.DataFrame:
+    from tipstats.analysis.convictions.events import event_study as twfe_event_study
+
+    old = twfe_event_study(
+        convictions, legislation, event_window=event_window, window=window, treatments=(HEADLINE_TREATMENT,),
+        samples=(SAMPLE_ALL,), extend_with_us_tip=_yardstick(yardstick),
+    )  # fmt: skip
+    lo, hi = event_window
+    ref = old["event_time"] == -1
+    out = pd.DataFrame(
+        {
+            "yardstick": yardstick,
+            "estimator": PREVIOUS[0],
+            "control": PREVIOUS[1],
+            "specification": PREVIOUS_LABEL,
+            "outcome": OUTCOME_RATE,
+            "event_time": old["event_time"].astype("int64"),
+            "estimate": old["estimate"].astype("float64"),
+            "ci_low": old["ci_low"].astype("float64").mask(ref, 0.0),
+            "ci_high": old["ci_high"].astype("float64").mask(ref, 0.0),
+            "n_units": old["n_countries_event"].astype("int64"),
+            "n_countries": old["n_countries"].astype("int64"),
+            "n_controls": 0,
+            "first_year": window[0],
+            "last_year": window[1],
+        }
+    )
+    out["note"] = np.where(
+        out["event_time"].isin([lo, hi]), "binned end", np.where(ref, "reference period", "")
+    )
+    return out
 
 
 def pretrend_tests(
