@@ -353,8 +353,8 @@ def cohort_support(
     One row per yardstick, cohort and event time with ``n_countries`` (treated countries of the cohort with a
     usable country-year then), ``cohort_size`` (countries of the cohort in the panel) and ``n_controls``
     (not-yet-criminalised controls observed in that calendar year: the never-treated comparison of the cell).
-    Cohorts treated in or before the panel's first year have no pre-period and are left out, as the estimators
-    leave them out.
+    Only countries observed untreated at least once (a usable year before their first treated year) count, as
+    only those enter the estimators (:func:`tipstats.analysis.staggered.fit_event_study` drops the others).
     """
     conv = _default(convictions, "convictions")
     leg = _default(legislation, "legislation")
@@ -362,8 +362,11 @@ def cohort_support(
     rows = []
     for yardstick in yardsticks:
         panel = design_panel(conv, leg, yardstick=yardstick, window=window)
-        first = int(panel["year"].min())
-        treated = panel[panel["first_treated"] > first].copy()
+        treated = panel[panel["first_treated"].notna()].copy()
+        untreated_once = (
+            (treated["year"] < treated["first_treated"]).groupby(treated["iso3"]).transform("any")
+        )
+        treated = treated[untreated_once]
         treated["cohort"] = treated["first_treated"].astype("int64")
         treated["event_time"] = treated["year"] - treated["cohort"]
         sizes = treated.groupby("cohort")["iso3"].nunique()
