@@ -84,9 +84,17 @@ def test_notebook_opens_and_closes_with_the_shared_helpers(path):
         assert code[-1].startswith(f'tipstats.audit(notebook="{path.stem}"')
 
 
+#: Figures whose notebook is integrated in another change: each must still be missing there (so the entry goes as
+#: soon as the notebook shows it).
+PENDING = {"event_study_estimators": "notebook 03 is integrated by the lead (issue 13, branch did)"}
+
+
 def test_every_figure_is_shown_by_the_notebook_it_names():
     for name, spec in figures.FIGURES.items():
         source = "".join(c.source for c in nbformat.read(NOTEBOOK_DIR / f"{spec.notebook}.ipynb", 4).cells)
+        if name in PENDING:
+            assert f"figures.{name}(" not in source, f"{name} is shown now: remove it from PENDING"
+            continue
         assert f"figures.{name}(" in source, name
 
 

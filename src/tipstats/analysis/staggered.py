@@ -206,7 +206,8 @@ def honest_did(
     The target is the equal-weight average of the event times 0 to ``hi`` of the window; under Delta^RM(M) the
     post-period violation of parallel trends may change from one period to the next by up to M times the largest
     such change among the pre-periods (every pre-period the estimator estimated, as diff-diff takes them).
-    One row per M: the identified set (``lb``, ``ub``) and the robust confidence interval. Only
+    One row per M: the identified set (``lb``, ``ub``) and the robust confidence interval (missing, with the
+    library's reason in ``note``, where diff-diff refuses, e.g. for a singular covariance). Only
     ``callaway_santanna`` fits are supported: diff-diff's HonestDiD takes its event-study results and no other
     estimator's here.
     """
@@ -227,17 +228,28 @@ def honest_did(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for m in m_grid:
-            r = dd.HonestDiD(method="relative_magnitude", M=m, alpha=alpha, l_vec=l_vec).fit(es)
+            row = {
+                "method": "relative_magnitude",
+                "M": float(m),
+                "n_post": int((l_vec > 0).sum()),
+                "note": "",
+            }
+            try:
+                r = dd.HonestDiD(method="relative_magnitude", M=m, alpha=alpha, l_vec=l_vec).fit(es)
+            except ValueError as error:
+                # e.g. a singular covariance: the library refuses, and the row says why instead of a number
+                reason = str(error).split(". ")[0]
+                rows.append({**row, **dict.fromkeys(["estimate", "lb", "ub", "ci_low", "ci_high"], np.nan),
+                             "note": f"not computed: {reason}"})  # fmt: skip
+                continue
             rows.append(
                 {
-                    "method": "relative_magnitude",
-                    "M": float(m),
+                    **row,
                     "estimate": float(r.original_estimate),
                     "lb": float(r.lb),
                     "ub": float(r.ub),
                     "ci_low": float(r.ci_lb),
                     "ci_high": float(r.ci_ub),
-                    "n_post": int((l_vec > 0).sum()),
                 }
             )
     return pd.DataFrame(rows)
