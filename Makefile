@@ -8,6 +8,10 @@ SHELL := /bin/bash
 # (`make JOBS=1 ...` for one at a time); a target's output is printed whole when it is done.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 MAKEFLAGS += --jobs=$(JOBS) --output-sync=target
+# One BLAS thread: the event-study fits are small least-squares problems that threads only slow down, and a
+# thread count that varies between machines could change the last digits of the results.
+export OPENBLAS_NUM_THREADS = 1
+export OMP_NUM_THREADS = 1
 
 PYTHON ?= python3
 VENV := .venv

@@ -192,10 +192,7 @@ def test_scene_hits_remeasures_a_moved_label():
 
 #: Figures drawn by other work in progress, with the collision still in them: each must fail the test
 #: (strict), so the mark goes as soon as the figure is fixed.
-KNOWN = {
-    "event_study_coefficients": "the 'all reporting' end label touches the balanced panel's last interval; "
-    "the event-study figure is being redrawn in its own change (issue 15)",
-}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

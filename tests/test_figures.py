@@ -256,7 +256,7 @@ def test_saved_files_are_byte_identical_across_processes(tmp_path):
 def test_registry_names_are_stable_and_documented():
     expected = {
         "ratification_timeline", "ratification_gap", "legislation_counts", "conviction_rates_by_cohort",
-        "event_study_coefficients", "coverage_heatmap", "convictions_specification_curve",
+        "event_study_estimators", "coverage_heatmap", "convictions_specification_curve",
         "victim_shares_by_edition", "exploitation_shares_by_edition",
         "trust_fund_overview", "trust_fund_calls",
     }  # fmt: skip
@@ -662,22 +662,51 @@ def test_conviction_rates_draw_the_analysis_table_with_treatment_bands(convictio
     assert "UNTC" not in source  # the US TIP rows of `legislation` are not used by the analysis
 
 
-def test_event_study_draws_coefficients_with_intervals(conviction_inputs, sources):
+def _comparison(robust_shift: float) -> pd.DataFrame:
+    """A made-up estimator comparison: every specification of the design, intervals +-0.5 around the estimate."""
+    from tipstats.analysis.convictions import staggered_design as sd
+
+    specs = [sd.PREVIOUS, *sd.SPECIFICATIONS]
     rows = []
-    for sample in ("all reporting", "balanced"):
+    for estimator, control in specs:
+        label = sd.specification_label(estimator, control)
         for e in range(-5, 11):
-            est = 0.0 if e == -1 else 0.1 * e
-            rows.append((sample, "middle", e, str(e), est, est - 0.5, est + 0.5, 30))
-    table = pd.DataFrame(rows, columns=["sample", "suppressed", "event_time", "label", "estimate", "ci_low", "ci_high",
-                                        "n_countries"])  # fmt: skip
-    fig = figures.event_study_coefficients(*conviction_inputs, sources, coefficients=table)
-    coefficient_lines = [line for line in fig.axes[0].get_lines() if line.get_gid() == "coefficients"]
-    assert len(coefficient_lines) == 2
-    assert np.allclose(
-        coefficient_lines[0].get_ydata(), table.loc[table["sample"] == "all reporting", "estimate"]
+            est = (
+                0.0
+                if e == -1
+                else (robust_shift if e >= 0 else 0.0) - (0.2 if label == sd.PREVIOUS_LABEL else 0)
+            )
+            rows.append((sd.YARDSTICK_KELLEY, estimator, control, label, e, est, est - 0.5, est + 0.5, 30, 40, 10,
+                         2003, 2014))  # fmt: skip
+    columns = ["yardstick", "estimator", "control", "specification", "event_time", "estimate", "ci_low", "ci_high",
+               "n_units", "n_countries", "n_controls", "first_year", "last_year"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_event_study_estimators_draw_the_two_way_path_beside_the_robust_ones(conviction_inputs, sources):
+    table = _comparison(0.0)
+    fig = figures.event_study_estimators(*conviction_inputs, sources, comparison=table)
+    top, low = fig.axes[:2]
+    drawn = [line for line in top.get_lines() if line.get_gid() == "estimates"]
+    # both two-way paths and the four robust ones above, the Poisson one below
+    assert [line.get_label() for line in drawn] == list(figures.convictions.SHORT_LABELS.values())
+    previous = table[table["estimator"].eq("twfe") & table["control"].eq("legislating_only")]
+    assert np.allclose(drawn[0].get_ydata(), previous["estimate"])
+    assert len([line for line in low.get_lines() if line.get_gid() == "estimates"]) == 1
+    assert gid_texts(fig, "title") == [
+        "None of 4 robust estimators finds conviction rates changed after criminalisation"
+    ]
+    assert gid_texts(fig, "event-label")[0] == "Year of full\ncriminalisation"
+    rules = [line for line in top.get_lines() if line.get_gid() == "event-rule"]
+    assert [tuple(line.get_xdata()) for line in rules] == [(0, 0)]
+    assert "10 or more: -0.20" in flat(fig, "subtitle")
+
+
+def test_event_study_estimators_title_follows_the_robust_intervals(conviction_inputs, sources):
+    fig = figures.event_study_estimators(*conviction_inputs, sources, comparison=_comparison(1.0))
+    assert flat(fig, "title") == (
+        "Conviction rates changed after criminalisation: 44 of 44 robust estimates differ from zero"
     )
-    assert gid_texts(fig, "title") == ["Conviction rates changed after countries criminalised trafficking"]
-    assert gid_texts(fig, "event-label") == ["Year of full\ncriminalisation"]
 
 
 def test_coverage_heatmap_colours_each_status(conviction_inputs, sources):

@@ -84,6 +84,8 @@ def test_notebook_opens_and_closes_with_the_shared_helpers(path):
         assert code[-1].startswith(f'tipstats.audit(notebook="{path.stem}"')
 
 
+#: Figures whose notebook is integrated in another change: each must still be missing there (so the entry goes as
+#: soon as the notebook shows it).
 def test_every_figure_is_shown_by_the_notebook_it_names():
     for name, spec in figures.FIGURES.items():
         source = "".join(c.source for c in nbformat.read(NOTEBOOK_DIR / f"{spec.notebook}.ipynb", 4).cells)

@@ -28,6 +28,7 @@ event time (units behind the cell). A control group an estimator cannot use rais
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,24 @@ ROBUST = ("callaway_santanna", "imputation", "sun_abraham")
 CONTROLS = ("not_yet_treated", "never_treated")
 COLUMNS = ["estimator", "event_time", "estimate", "ci_low", "ci_high", "n_units"]
 _Z = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class EventStudyFit:
+    """One estimator's event study: the table `event_study` returns and what the tests need.
+
+    ``vcov`` is the covariance of the estimated (non-reference) event-time coefficients, indexed by event time on
+    both axes (None where the estimator gives none); ``native`` the library's result object (diff-diff's
+    estimators) or None; ``data`` the prepared panel (columns ``u, t, y, g`` and ``x``, ``c``).
+    """
+
+    estimator: str
+    control: str
+    table: pd.DataFrame
+    vcov: pd.DataFrame | None
+    native: object | None
+    data: pd.DataFrame
+    event_window: tuple[int, int]
 
 
 def event_study(
@@ -65,6 +84,27 @@ def event_study(
     >>> bool((out.loc[out.event_time >= 0, "estimate"].sub(1).abs() < 0.2).all())
     True
     """
+    return fit_event_study(
+        panel, unit=unit, time=time, outcome=outcome, first_treated=first_treated, estimator=estimator,
+        control=control, event_window=event_window, exposure=exposure, cluster=cluster, seed=seed,
+    ).table  # fmt: skip
+
+
+def fit_event_study(
+    panel: pd.DataFrame,
+    *,
+    unit: str = "unit",
+    time: str = "year",
+    outcome: str = "outcome",
+    first_treated: str = "first_treated",
+    estimator: str = "callaway_santanna",
+    control: str = "not_yet_treated",
+    event_window: tuple[int, int] = (-5, 5),
+    exposure: str | None = None,
+    cluster: str | None = None,
+    seed: int = 0,
+) -> EventStudyFit:
+    """`event_study` with the covariance and the library's result kept (for `pretrend_test`, `honest_did`)."""
     lo, hi = (int(event_window[0]), int(event_window[1]))
     if lo > -1 or hi < 0:
         raise ValueError(f"event_window must include -1 and 0, got {event_window!r}")
@@ -86,12 +126,13 @@ def event_study(
         )
     data = _prepare(panel, unit, time, outcome, first_treated, exposure, cluster)
     _check_controls(data, estimator, control)
+    native = None
     if estimator in ROBUST:
-        est = _library(data, estimator, control, cluster is not None, seed)
+        est, vcov, native = _library(data, estimator, control, cluster is not None, seed)
     elif estimator == "twfe":
-        est = _twfe(data, lo, hi)
+        est, vcov = _twfe(data, lo, hi)
     else:
-        est = _wooldridge_poisson(data, control, lo, hi)
+        est, vcov = _wooldridge_poisson(data, control, lo, hi)
     grid = pd.DataFrame({"event_time": np.arange(lo, hi + 1)})
     out = grid.merge(est, on="event_time", how="left")
     counts = data[data["g"] > 0].assign(e=lambda d: d["t"] - d["g"]).groupby("e")["u"].nunique()
@@ -99,7 +140,119 @@ def event_study(
     out.insert(0, "estimator", estimator)
     for col in ["estimate", "ci_low", "ci_high"]:
         out[col] = out[col].astype("float64")
-    return out[COLUMNS]
+    return EventStudyFit(estimator, control, out[COLUMNS], vcov, native, data, (lo, hi))
+
+
+PRETREND_METHODS = {
+    "callaway_santanna": "Wald chi-squared, analytic influence-function covariance (diff-diff)",
+    "sun_abraham": "Wald chi-squared, cluster-robust covariance of the interaction-weighted estimates (diff-diff)",
+    "imputation": "F-test of the leads in the untreated-observation regression (Borusyak et al. 2024, eq. 9; "
+    "diff-diff pretrend_test)",
+    "twfe": "Wald chi-squared, cluster-robust covariance (statsmodels)",
+    "wooldridge_poisson": "Wald chi-squared, delta method on the cluster-robust covariance (statsmodels)",
+}
+
+
+def pretrend_test(fit: EventStudyFit) -> dict[str, object]:
+    """Joint test that every pre-period coefficient of the window (``lo`` to -2; -1 is the reference) is 0.
+
+    Each estimator's own covariance is used (see ``PRETREND_METHODS``): a Wald chi-squared test on the estimated
+    pre-period coefficients, and for ``imputation`` the lead regression of Borusyak, Jaravel and Spiess (their
+    pre-trend test, which is separate from the imputation estimates by design). Coefficients that the estimator
+    did not estimate (missing) are left out; ``n_pre`` says how many entered.
+    """
+    from scipy import stats
+
+    lo, _ = fit.event_window
+    pre = list(range(lo, -1))
+    row: dict[str, object] = {"estimator": fit.estimator, "control": fit.control}
+    row["method"] = PRETREND_METHODS[fit.estimator]
+    if fit.estimator == "imputation":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = fit.native.pretrend_test(n_leads=len(pre))
+        f, df = float(res["f_stat"]), int(res["df"])
+        return {
+            **row,
+            "n_pre": int(res["n_leads"]),
+            "statistic": f,
+            "df": df,
+            "p_value": float(res["p_value"]),
+        }
+    b = fit.table.set_index("event_time")["estimate"]
+    vcov = fit.vcov
+    keep = [e for e in pre if vcov is not None and e in vcov.index and np.isfinite(b.get(e, np.nan))]
+    if not keep:
+        return {**row, "n_pre": 0, "statistic": np.nan, "df": 0, "p_value": np.nan}
+    beta = b.loc[keep].to_numpy(dtype="float64")
+    v = vcov.loc[keep, keep].to_numpy(dtype="float64")
+    if not np.all(np.isfinite(v)):
+        return {**row, "n_pre": len(keep), "statistic": np.nan, "df": len(keep), "p_value": np.nan}
+    stat = float(beta @ np.linalg.pinv(v) @ beta)
+    return {
+        **row,
+        "n_pre": len(keep),
+        "statistic": stat,
+        "df": len(keep),
+        "p_value": float(stats.chi2.sf(stat, len(keep))),
+    }
+
+
+def honest_did(
+    fit: EventStudyFit, m_grid: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0), alpha: float = 0.05
+) -> pd.DataFrame:
+    """Rambachan and Roth (2023) relative-magnitude bounds on the average post-period effect (diff-diff HonestDiD).
+
+    The target is the equal-weight average of the event times 0 to ``hi`` of the window; under Delta^RM(M) the
+    post-period violation of parallel trends may change from one period to the next by up to M times the largest
+    such change among the pre-periods (every pre-period the estimator estimated, as diff-diff takes them).
+    One row per M: the identified set (``lb``, ``ub``) and the robust confidence interval (missing, with the
+    library's reason in ``note``, where diff-diff refuses, e.g. for a singular covariance). Only
+    ``callaway_santanna`` fits are supported: diff-diff's HonestDiD takes its event-study results and no other
+    estimator's here.
+    """
+    import diff_diff as dd
+
+    if fit.estimator != "callaway_santanna":
+        raise ValueError("honest_did needs a callaway_santanna fit (diff-diff's HonestDiD route)")
+    es = fit.native
+    _, hi = fit.event_window
+    post = [
+        int(e)
+        for e, a, se, ref in zip(es.event_time, es.att, es.se, es.is_reference, strict=True)
+        if e >= 0 and not ref and np.isfinite(a) and np.isfinite(se) and se > 0
+    ]
+    l_vec = np.array([1.0 if e <= hi else 0.0 for e in post])
+    l_vec = l_vec / l_vec.sum()
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for m in m_grid:
+            row = {
+                "method": "relative_magnitude",
+                "M": float(m),
+                "n_post": int((l_vec > 0).sum()),
+                "note": "",
+            }
+            try:
+                r = dd.HonestDiD(method="relative_magnitude", M=m, alpha=alpha, l_vec=l_vec).fit(es)
+            except ValueError as error:
+                # e.g. a singular covariance: the library refuses, and the row says why instead of a number
+                reason = str(error).split(". ")[0]
+                rows.append({**row, **dict.fromkeys(["estimate", "lb", "ub", "ci_low", "ci_high"], np.nan),
+                             "note": f"not computed: {reason}"})  # fmt: skip
+                continue
+            rows.append(
+                {
+                    **row,
+                    "estimate": float(r.original_estimate),
+                    "lb": float(r.lb),
+                    "ub": float(r.ub),
+                    "ci_low": float(r.ci_lb),
+                    "ci_high": float(r.ci_ub),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def _prepare(panel, unit, time, outcome, first_treated, exposure, cluster) -> pd.DataFrame:
@@ -121,11 +274,12 @@ def _prepare(panel, unit, time, outcome, first_treated, exposure, cluster) -> pd
     data = data[keep].sort_values(["u", "t"]).reset_index(drop=True)
     if data.duplicated(["u", "t"]).any():
         raise ValueError("panel has more than one row for a unit and period")
-    if ((data["g"] > 0) & (data["g"] <= data["t"].min())).any():
-        # units treated from the first observed period have no untreated period: no estimator can use them
-        first = data["t"].min()
-        data = data[~((data["g"] > 0) & (data["g"] <= first))].reset_index(drop=True)
-    return data
+    # a treated unit never observed untreated (treated from the panel's first period, or in an unbalanced panel
+    # first observed after its treatment) has no untreated period: no estimator can compare it with itself, and
+    # its unit effect is collinear with its own cohort's effects
+    untreated = (data["g"] == 0) | (data["t"] < data["g"])
+    ever_untreated = untreated.groupby(data["u"]).transform("any")
+    return data[ever_untreated].reset_index(drop=True)
 
 
 def _check_controls(data: pd.DataFrame, estimator: str, control: str) -> None:
@@ -151,7 +305,15 @@ def _check_controls(data: pd.DataFrame, estimator: str, control: str) -> None:
             )
 
 
-def _library(data: pd.DataFrame, estimator: str, control: str, clustered: bool, seed: int) -> pd.DataFrame:
+def _vcov_frame(vcov, index) -> pd.DataFrame | None:
+    if vcov is None or index is None:
+        return None
+    labels = [int(e) for e in index]
+    return pd.DataFrame(np.asarray(vcov, dtype="float64"), index=labels, columns=labels)
+
+
+def _library(data: pd.DataFrame, estimator: str, control: str, clustered: bool, seed: int):
+    """Estimates by event time, their covariance (None for imputation: see `pretrend_test`) and the result."""
     import diff_diff as dd
 
     frame = data.assign(g=data["g"].astype("int64"), t=data["t"].astype("int64"))
@@ -168,7 +330,7 @@ def _library(data: pd.DataFrame, estimator: str, control: str, clustered: bool, 
             )
             res = model.fit(frame, outcome="y", unit="u", time="t", first_treat="g")
             es = res.aggregate("event_study")
-            return pd.DataFrame(
+            table = pd.DataFrame(
                 {
                     "event_time": np.asarray(es.event_time, dtype="int64"),
                     "estimate": np.where(es.is_reference, 0.0, es.att),
@@ -176,6 +338,8 @@ def _library(data: pd.DataFrame, estimator: str, control: str, clustered: bool, 
                     "ci_high": np.where(es.is_reference, 0.0, es.conf_int_upper),
                 }
             )
+            # the event-study container is what diff-diff's HonestDiD takes (same bounds as the native route)
+            return table, _vcov_frame(es.vcov, es.vcov_index), es
         if estimator == "imputation":
             res = dd.ImputationDiD(pretrends=True, seed=seed, **kw).fit(
                 frame, outcome="y", unit="u", time="t", first_treat="g", aggregate="event_study"
@@ -199,7 +363,10 @@ def _library(data: pd.DataFrame, estimator: str, control: str, clustered: bool, 
         out = pd.concat([out, pd.DataFrame([(-1, 0.0, 0.0, 0.0)], columns=out.columns)], ignore_index=True)
     ref = out["event_time"] == -1
     out.loc[ref, ["estimate", "ci_low", "ci_high"]] = 0.0
-    return out.sort_values("event_time").reset_index(drop=True)
+    vcov = None
+    if estimator == "sun_abraham":
+        vcov = _vcov_frame(res.event_study_vcov, res.event_study_vcov_index)
+    return out.sort_values("event_time").reset_index(drop=True), vcov, res
 
 
 def _dummies(codes: np.ndarray, drop_first: bool = True) -> np.ndarray:
@@ -224,7 +391,33 @@ def _twfe(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
     se = np.asarray(fit.bse)[1 : 1 + len(times)]
     out = pd.DataFrame({"event_time": times, "estimate": b, "ci_low": b - _Z * se, "ci_high": b + _Z * se})
     ref = pd.DataFrame({"event_time": [-1], "estimate": [0.0], "ci_low": [0.0], "ci_high": [0.0]})
-    return pd.concat([out, ref]).sort_values("event_time").reset_index(drop=True)
+    v = np.asarray(fit.cov_params())[1 : 1 + len(times), 1 : 1 + len(times)]
+    return pd.concat([out, ref]).sort_values("event_time").reset_index(drop=True), _vcov_frame(v, times)
+
+
+def _poisson_identified(d: pd.DataFrame, control: str, lo: int, hi: int) -> pd.DataFrame:
+    """Drop what a Poisson fixed-effects fit cannot identify (separation, Correia et al. 2020).
+
+    A cohort whose reference observations (event time -1, and with not-yet-treated controls the periods before
+    the window) hold no count at all has no baseline: its units go. A cohort and event-time cell with a zero
+    total has a coefficient of minus infinity: its observations go. A unit whose count is zero in every period
+    left has a unit effect of minus infinity: it goes.
+    """
+    while True:
+        n = len(d)
+        g = d["g"].to_numpy()
+        e = np.where(g > 0, d["t"].to_numpy() - g, np.nan)
+        reference = (e == -1) | ((e < lo) if control == "not_yet_treated" else False)
+        base = d[reference].groupby("g")["y"].sum()
+        cohorts = set(base[base > 0].index)
+        keep = (g == 0) | np.isin(g, list(cohorts))
+        cell = pd.Series(d["y"].to_numpy()).groupby([g, np.nan_to_num(e, nan=-(10**6))]).transform("sum")
+        in_cell = (g > 0) & (e >= lo) & (e <= hi) & (e != -1)
+        keep &= ~(in_cell & (cell.to_numpy() == 0))
+        d = d[keep].reset_index(drop=True)
+        d = d[d.groupby("u")["y"].transform("sum") > 0].reset_index(drop=True)
+        if len(d) == n:
+            return d
 
 
 def _wooldridge_poisson(data: pd.DataFrame, control: str, lo: int, hi: int) -> pd.DataFrame:
@@ -240,7 +433,7 @@ def _wooldridge_poisson(data: pd.DataFrame, control: str, lo: int, hi: int) -> p
     e = np.where(g > 0, data["t"].to_numpy() - g, np.nan)
     window = (e >= lo) & (e <= hi)
     keep = (g == 0) | (window if control == "never_treated" else e <= hi)
-    d = data[keep].reset_index(drop=True)
+    d = _poisson_identified(data[keep].reset_index(drop=True), control, lo, hi)
     g = d["g"].to_numpy()
     e = np.where(g > 0, d["t"].to_numpy() - g, np.nan)
     cells = sorted(
@@ -254,12 +447,17 @@ def _wooldridge_poisson(data: pd.DataFrame, control: str, lo: int, hi: int) -> p
     v = np.asarray(fit.cov_params())[1 : 1 + len(cells), 1 : 1 + len(cells)]
     size = np.array([((g == a) & (e == k)).sum() for a, k in cells], dtype="float64")
     rows = [(-1, 0.0, 0.0, 0.0)]
-    for k in sorted({k for _, k in cells}):
+    times = sorted({k for _, k in cells})
+    weights = []
+    for k in times:
         w = np.array([s if kk == k else 0.0 for (_, kk), s in zip(cells, size, strict=True)])
         w = w / w.sum()
+        weights.append(w)
         est = float(w @ b)
         se = float(np.sqrt(w @ v @ w))
         rows.append((k, est, est - _Z * se, est + _Z * se))
-    return pd.DataFrame(rows, columns=["event_time", "estimate", "ci_low", "ci_high"]).sort_values(
+    out = pd.DataFrame(rows, columns=["event_time", "estimate", "ci_low", "ci_high"]).sort_values(
         "event_time"
     )
+    w = np.array(weights).reshape(len(times), len(cells))
+    return out, _vcov_frame(w @ v @ w.T, times)

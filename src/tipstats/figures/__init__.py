@@ -31,7 +31,7 @@ from tipstats.figures.convictions import (
     conviction_rates_by_cohort,
     convictions_specification_curve,
     coverage_heatmap,
-    event_study_coefficients,
+    event_study_estimators,
 )
 from tipstats.figures.legislation import legislation_counts
 from tipstats.figures.style import save, use_style
@@ -120,7 +120,7 @@ __all__ = [
     "convictions_specification_curve",
     "coverage_heatmap",
     "draw",
-    "event_study_coefficients",
+    "event_study_estimators",
     "exploitation_shares_by_edition",
     "figure",
     "legislation_counts",

@@ -170,80 +170,145 @@ def conviction_rates_by_cohort(
     return fig
 
 
+#: Lines of the estimator comparison, top panel (rate difference): specification -> colour, width, style.
+ESTIMATOR_LINES = {
+    "Two-way fixed effects as before (legislating countries only, to 2018)": (S.CONTEXT, 2.0, (0, (4, 2))),
+    "Two-way fixed effects, this design": (S.CONTEXT_LABEL, 1.2, "-"),
+    "Callaway-Sant'Anna, not-yet-treated": (S.HIGHLIGHT, 2.2, "-"),
+    "Callaway-Sant'Anna, never-treated": (S.MAROON, 1.2, "-"),
+    "Imputation (Borusyak-Jaravel-Spiess)": (S.DENIM, 1.4, "-"),
+    "Sun-Abraham, never-treated": (S.TEAL, 1.4, "-"),
+}
+#: Share of 95 per cent intervals expected to exclude zero when there is no effect.
+CHANCE_SHARE = 0.05
+ROBUST_SPECIFICATIONS = (
+    "Callaway-Sant'Anna, not-yet-treated",
+    "Callaway-Sant'Anna, never-treated",
+    "Imputation (Borusyak-Jaravel-Spiess)",
+    "Sun-Abraham, never-treated",
+)
+SHORT_LABELS = {
+    "Two-way fixed effects as before (legislating countries only, to 2018)": "Two-way FE as before",
+    "Two-way fixed effects, this design": "Two-way FE, this design",
+    "Callaway-Sant'Anna, not-yet-treated": "Callaway-Sant'Anna (not yet treated)",
+    "Callaway-Sant'Anna, never-treated": "Callaway-Sant'Anna (never treated)",
+    "Imputation (Borusyak-Jaravel-Spiess)": "Imputation (BJS)",
+    "Sun-Abraham, never-treated": "Sun-Abraham",
+}
+
+
+def estimator_comparison_title(table: pd.DataFrame) -> str:
+    """The figure's point, from the Kelley-yardstick rows: do the robust estimators see a change after the law?"""
+    kelley = table.loc[(table["yardstick"] == table["yardstick"].iloc[0]) & (table["event_time"] >= 0)]
+    robust = kelley.loc[kelley["specification"].isin(ROBUST_SPECIFICATIONS)].dropna(subset=["ci_low"])
+    differ = robust.loc[(robust["ci_low"] > 0) | (robust["ci_high"] < 0)]
+    n_spec = robust["specification"].nunique()
+    if differ.empty:
+        return f"None of {n_spec} robust estimators finds conviction rates changed after criminalisation"
+    if len(differ) <= CHANCE_SHARE * len(robust):
+        # no more intervals exclude zero than 95 per cent intervals would by chance
+        return (
+            f"No clear change in conviction rates after criminalisation: {len(differ)} of {len(robust)} robust "
+            "estimates differ from zero"
+        )
+    return f"Conviction rates changed after criminalisation: {len(differ)} of {len(robust)} robust estimates differ from zero"
+
+
 @figure(
-    "event_study_coefficients",
-    caption="Event study: change in persons convicted per 100,000 by years since full criminalisation (year before = 0), "
-    "with 95 per cent intervals clustered by country, for all reporting countries and the balanced panel.",
+    "event_study_estimators",
+    caption="Event study of persons convicted per 100,000 around the year of full criminalisation: the two-way fixed "
+    "effects path as before beside heterogeneity-robust estimators (Callaway-Sant'Anna, imputation, Sun-Abraham) "
+    "with not-yet-criminalised controls, and the Poisson rate ratio.",
     datasets=("convictions", "legislation", "sources"),
     notebook="03-convictions-vs-legislation",
 )
-def event_study_coefficients(
+def event_study_estimators(
     convictions: pd.DataFrame | None = None,
     legislation: pd.DataFrame | None = None,
     sources: pd.DataFrame | None = None,
     *,
-    coefficients: pd.DataFrame | None = None,
+    comparison: pd.DataFrame | None = None,
 ) -> Figure:
-    """Event-study coefficients with intervals (mid-point "<5" treatment), one series per sample.
+    """The estimator comparison (Kelley yardstick): rate differences above, the Poisson log rate ratio below.
 
-    ``coefficients`` is the table of ``tipstats.analysis.convictions.event_study`` (computed for the
-    headline treatment if not given).
+    ``comparison`` is the table of ``tipstats.analysis.convictions.staggered_design.estimator_comparison``
+    (computed for the Kelley yardstick if not given; only its Kelley rows are drawn).
     """
+    from tipstats.analysis.convictions import staggered_design as sd
+
     conv = _load("convictions", convictions)
     leg = _load("legislation", legislation)
-    headline = analysis.HEADLINE_TREATMENT
-    table = (
-        coefficients
-        if coefficients is not None
-        else analysis.event_study(convictions, legislation, treatments=(headline,))
+    # the table `make tables` wrote comes from the same cached computation (every yardstick)
+    table = comparison if comparison is not None else sd.estimator_comparison(convictions, legislation)
+    table = table.loc[table["yardstick"] == sd.YARDSTICK_KELLEY]
+    lo, hi = int(table["event_time"].min()), int(table["event_time"].max())
+    previous = table.loc[table["specification"] == sd.PREVIOUS_LABEL].set_index("event_time")
+    design = table.loc[table["specification"] != sd.PREVIOUS_LABEL]
+    first, last = int(design["first_year"].min()), int(design["last_year"].max())
+    n_countries, n_controls = int(design["n_countries"].max()), int(design["n_controls"].max())
+    subtitle = (
+        "Difference in persons convicted per 100,000 population against the year before full criminalisation "
+        f"(Kelley year), by years since it. This design: {n_countries} countries, {n_controls} of them not yet "
+        f"fully criminalised when Kelley last observed them (controls up to that year), {first}-{last}."
     )
-    table = table.loc[table["suppressed"] == headline]
-    samples = [s for s in analysis.SAMPLES if s in set(table["sample"])]
-    after = table.loc[(table["event_time"] >= 0) & table["ci_low"].notna()]
-    significant = after.loc[(after["ci_low"] > 0) | (after["ci_high"] < 0)]
-    title = (
-        "No clear change in conviction rates after countries criminalised trafficking"
-        if significant.empty
-        else "Conviction rates changed after countries criminalised trafficking"
-    )
-    lo, hi = analysis.EVENT_WINDOW
-    fig, ax = S.new_figure(
-        title,
-        "Difference in persons convicted per 100,000 population against the year before full criminalisation (Kelley "
-        "year), by years since it, from a regression with country and year effects; bars: 95 per cent intervals, errors "
-        f"clustered by country; '<5' counts at 2. The end points pool every year beyond {lo} and {hi}.",
+    if not previous.empty:
+        subtitle += (
+            f" Two-way fixed effects as before: legislating countries only, to {int(previous['last_year'].max())}, "
+            f"ends binned ({hi} or more: {previous.loc[hi, 'estimate']:+.2f})."
+        )
+    fig, axes = S.new_figure(
+        estimator_comparison_title(table),
+        subtitle,
         source_ids=_sources(conv, leg),
         sources=sources,
-        note="Only countries that legislated by 2014 (Kelley) enter. With staggered timing, two-way fixed effects "
-        "estimates are weighted averages that can mislead: read the coefficients as descriptive.",
-        width=8.5,
-        height=5.4,
-        right=1.6,
+        note="Band: 95 per cent interval of Callaway-Sant'Anna (not-yet-treated controls), clustered by country; "
+        "'<5' counts at 2. Below: Poisson with population exposure, so the most populous countries weigh most.",
+        nrows=2,
+        width=9.0,
+        height=8.2,
+        right=2.75,
+        hspace=0.35,
+        gridspec_kw={"height_ratios": [2.2, 1]},
     )
-    offsets = np.linspace(-0.15, 0.15, len(samples)) if len(samples) > 1 else [0.0]
+    ax, low = axes
     lines = []
-    for offset, sample in zip(offsets, samples, strict=True):
-        rows = table.loc[table["sample"] == sample].sort_values("event_time")
-        colour = SAMPLE_COLOURS.get(sample, S.DENIM)
-        x = rows["event_time"].to_numpy(dtype=float) + offset
-        ax.vlines(
-            x, rows["ci_low"], rows["ci_high"], color=colour, linewidth=1.2, label="_ci", gid="interval"
-        )
+    for spec, (colour, width, style) in ESTIMATOR_LINES.items():
+        rows = table.loc[table["specification"] == spec].sort_values("event_time")
+        if rows.empty:
+            continue
+        if spec == ROBUST_SPECIFICATIONS[0]:
+            ax.fill_between(rows["event_time"], rows["ci_low"], rows["ci_high"], color=colour, alpha=0.15,
+                            linewidth=0, label="_ci", gid="interval")  # fmt: skip
         (line,) = ax.plot(
-            x, rows["estimate"], marker="o", markersize=4, linewidth=1.0, color=colour,
-            label=f"{sample} ({int(rows['n_countries'].max())} countries)", gid="coefficients",
+            rows["event_time"], rows["estimate"], color=colour, linewidth=width, linestyle=style,
+            marker="o", markersize=2.5, label=SHORT_LABELS.get(spec, spec), gid="estimates",
+            zorder=3 if colour == S.HIGHLIGHT else 2,
         )  # fmt: skip
         lines.append(line)
-    ax.axhline(0, color=S.ANNOTATION, linewidth=0.8, zorder=1.5)
-    S.add_event_rule(ax, -0.5, "Year of full\ncriminalisation", ha="left")
-    S.label_line_ends(ax, lines)
-    labels = table.drop_duplicates("event_time").sort_values("event_time")
-    ax.set_xticks(
-        labels["event_time"], [str(label).replace(" (reference)", "\n(ref.)") for label in labels["label"]]
-    )
-    ax.tick_params(axis="x", labelsize=7)
-    ax.set_xlim(lo - 0.7, hi + 0.7)
+    poisson = table.loc[table["estimator"] == "wooldridge_poisson"].sort_values("event_time")
+    if not poisson.empty:
+        low.fill_between(poisson["event_time"], poisson["ci_low"], poisson["ci_high"], color=S.PURPLE, alpha=0.15,
+                         linewidth=0, label="_ci", gid="interval")  # fmt: skip
+        (pline,) = low.plot(
+            poisson["event_time"], poisson["estimate"], color=S.PURPLE, linewidth=1.6, marker="o", markersize=2.5,
+            label="Wooldridge Poisson", gid="estimates",
+        )  # fmt: skip
+        S.label_line_ends(low, [pline], pad_pt=9)
+    for a in (ax, low):
+        # the zero line stops at the last event time, so that it does not run under the end labels
+        a.plot(
+            [lo - 0.5, hi], [0, 0], color=S.ANNOTATION, linewidth=0.8, zorder=1.5, label="_zero", gid="zero"
+        )
+        a.set_xlim(lo - 0.5, hi + 0.5)
+        a.xaxis.set_major_locator(MaxNLocator(integer=True))
+    S.add_event_rule(ax, 0, "Year of full\ncriminalisation", ha="left")
+    S.add_event_rule(low, 0, "", ha="left")
+    for label in S.label_line_ends(ax, lines, pad_pt=9):
+        if abs(label.xyann[1]) > LEADER_FROM_PT:
+            S.add_leader(label)
     S.axis_title(ax, "Difference in convictions per 100,000")
+    S.axis_title(low, "Poisson: log rate ratio")
+    low.set_xlabel("Years since full criminalisation (Kelley)")
     return fig
 
 

@@ -80,6 +80,18 @@ def write_tables(
         "convictions_robustness_checks": robustness_checks(conv, leg),
         "convictions_specification_curve": specification_curve(conv, leg),
     }
+    # -- staggered-adoption event study (issue 13 items 2 and 4): heterogeneity-robust estimators and checks
+    from tipstats.analysis.convictions import staggered_design as sd
+
+    tables.update(
+        {
+            "convictions_event_study_estimators": sd.estimator_comparison(conv, leg),
+            "convictions_event_study_pretrends": sd.pretrend_tests(conv, leg),
+            "convictions_event_study_honest_did": sd.honest_sensitivity(conv, leg),
+            "convictions_event_study_cohort_support": sd.cohort_support(conv, leg),
+            "convictions_event_study_leave_one_out": sd.leave_one_country_out(conv, leg),
+        }
+    )
     paths = []
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
