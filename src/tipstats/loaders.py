@@ -87,7 +87,7 @@ def _load_validated(name: str, folder: str, stamp: tuple[int, int], mode: str) -
 
         kinds = dict(COLUMNS[name])
         # The typed read starts before the hash is known; its result is used only if the hash matches.
-        digest, frame = _sha256_beside(raw, lambda: read_typed_csv(io.BytesIO(raw), kinds))
+        digest, frame = _sha256_beside(raw, lambda: read_typed_csv(raw, kinds))
         if digest == recorded:
             # The bytes are exactly those that passed the full pandera model when the build wrote them:
             # check the structure and dtypes with pandas alone (the promised dtypes are generated into
