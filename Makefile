@@ -116,7 +116,7 @@ test: all $(CHROMIUM) ## run ruff and the test suite (builds what is missing fir
 	$(PY) -m ruff format --check src tests tools
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n 2
 
-bench: all ## benchmarks: import, load, make all (clean and no-op), peak memory; writes reports/bench.json
+bench: all ## benchmarks as a user feels them (first load in a user install, warm loads, make all, claims, memory); writes reports/bench.json
 	$(PY) tools/bench.py
 
 generate: $(STAMP) ## regenerate src/tipstats/_loaders.py and mk/datasets.mk from the dataset registry

@@ -39,7 +39,9 @@ def quick(tmp_path_factory):
 
 
 def _is_figure(value: dict) -> bool:
-    return {"value", "baseline", "ratio", "unit"} <= set(value) and value["value"] > 0 and value["baseline"] > 0
+    return (
+        {"value", "baseline", "ratio", "unit"} <= set(value) and value["value"] > 0 and value["baseline"] > 0
+    )
 
 
 def test_quick_mode_writes_every_key_and_skips_the_slow_parts(quick):
@@ -63,7 +65,9 @@ def test_quick_mode_times_the_warm_load_of_every_dataset(quick):
     loads = results["warm_load"]["development"]
     assert [row["dataset"] for row in loads] == list_datasets()
     for row in loads:
-        assert row["rows"] > 0 and row["warm_ms"] > 0 and row["plain_read_csv_ms"] > 0 and row["uncached_ms"] > 0
+        assert (
+            row["rows"] > 0 and row["warm_ms"] > 0 and row["plain_read_csv_ms"] > 0 and row["uncached_ms"] > 0
+        )
         assert row["ratio"] == pytest.approx(row["warm_ms"] / row["plain_read_csv_ms"])
 
 
@@ -75,7 +79,8 @@ def test_the_printed_table_has_a_row_per_figure(quick):
 
 def _readme_rows(text: str) -> list[str]:
     block = text[text.index(bench.BEGIN) : text.index(bench.END)]
-    return [line.split(" | ")[0].removeprefix("| ") for line in block.splitlines() if line.startswith("| ")][2:]
+    rows = [line.split(" | ")[0].removeprefix("| ") for line in block.splitlines() if line.startswith("| ")]
+    return rows[1:]  # below the header
 
 
 def test_the_readme_table_has_the_rows_the_bench_renders(quick):
@@ -83,7 +88,9 @@ def test_the_readme_table_has_the_rows_the_bench_renders(quick):
     results, _ = quick
     readme = _readme_rows((REPO / "README.md").read_text(encoding="utf-8"))
     assert readme == [label for label, *_ in bench.table_rows(results)]
-    assert not any("not measured" in line for line in (REPO / "README.md").read_text().splitlines() if "| " in line)
+    assert not any(
+        "not measured" in line for line in (REPO / "README.md").read_text().splitlines() if "| " in line
+    )
 
 
 def test_readme_rewrites_only_the_block_between_the_markers(quick, tmp_path):

@@ -405,6 +405,11 @@ def markdown_table(results: dict) -> str:
         f"pandas {machine['pandas']}; medians of {results['repeat']} interleaved runs. Goal: at most "
         f"{GOAL}x for the first load in a user install and for every warm load."
     )
+    if not machine["writes_bytecode"]:
+        note += (
+            " PYTHONDONTWRITEBYTECODE was set, so the development environment compiled its modules at every"
+            " import (the user install's are compiled when installed)."
+        )
     return note + "\n\n" + "\n".join(lines)
 
 
