@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +207,6 @@ def write_json(data: Any, path: Path) -> None:
 
 def write_atomically(data: bytes, path: Path) -> None:
     """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, then one rename."""
-    import os
 
     if path.is_dir():
         raise IsADirectoryError(f"{path}: is a folder; give a file name to write to")
@@ -278,10 +278,56 @@ def read_processed_csv(path: Any, schema: Any) -> pd.DataFrame:
     return read_typed_csv(path, schema_kinds(schema))
 
 
+# pandas 3.1 parses a large file on several threads when it reads it from a path, not from a buffer. The
+# loader parses the very bytes it hashed (never a second read of the file, which could differ), so a large
+# file's bytes are handed to pandas as an anonymous in-memory file (Linux memfd), read through its path.
+# Only with pyarrow strings: Python string objects are built under the GIL, so threads gain nothing there.
+_MEMFD_MIN_BYTES = 5 << 20
+
+
+def _read_csv_bytes(data: bytes, **options: Any) -> pd.DataFrame:
+    """``pd.read_csv`` of ``data``: through an in-memory file's path when large and possible, else a buffer."""
+    if len(data) >= _MEMFD_MIN_BYTES and _STR.storage == "pyarrow" and hasattr(os, "memfd_create"):
+        try:
+            fd = os.memfd_create("tipstats-read", os.MFD_CLOEXEC)
+        except OSError:
+            fd = -1
+        if fd >= 0:
+            try:
+                view, written = memoryview(data), 0
+                while written < len(data):
+                    written += os.write(fd, view[written:])
+                path = f"/proc/self/fd/{fd}"
+                if os.path.getsize(path) == len(data):  # /proc is mounted and shows this file
+                    return pd.read_csv(path, **options)
+            finally:
+                os.close(fd)
+    return pd.read_csv(io.BytesIO(data), **options)
+
+
 def read_typed_csv(path: Any, kinds: dict[str, str]) -> pd.DataFrame:
-    """Read a processed CSV with the dtypes named by ``kinds`` (column -> dtype name); needs pandas only."""
+    """Read a processed CSV with the dtypes named by ``kinds`` (column -> dtype name); needs pandas only.
+
+    ``path``: a path, a binary buffer (read from its current position) or the file's bytes.
+    """
     dtypes, dates, bools = _read_plan(kinds)
-    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=NA_VALUES)
+    if not isinstance(path, bytes | bytearray):
+        path = path.read() if hasattr(path, "read") else Path(path).read_bytes()
+    text = []
+    if _STR.storage == "pyarrow":
+        # With pyarrow, pandas' own inference builds string columns about twice as fast as an explicit
+        # `str` dtype; a text column it reads as anything else (all numbers, all True/False, all empty,
+        # or a mix of those across parts) is read again below as text, so no cell is ever reinterpreted.
+        text = [name for name, dtype in dtypes.items() if dtype is _STR and name not in dates + bools]
+        dtypes = {name: dtype for name, dtype in dtypes.items() if name not in text}
+    frame = _read_csv_bytes(path, dtype=dtypes, keep_default_na=False, na_values=NA_VALUES)
+    again = [name for name in text if name in frame and frame[name].dtype != _STR]
+    if again:
+        as_text = pd.read_csv(
+            io.BytesIO(path), usecols=again, dtype=_STR, keep_default_na=False, na_values=NA_VALUES
+        )
+        for name in again:
+            frame[name] = as_text[name]
     for name in dates:
         if name in frame:
             frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")

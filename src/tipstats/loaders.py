@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -46,23 +49,52 @@ def _as_promised(frame: pd.DataFrame, kinds: dict[str, str], path: Path) -> pd.D
     return frame
 
 
+# Above this size the file is hashed in a second thread while pandas parses it (hashlib releases the GIL),
+# so on two cores the hash costs no time; below it a thread costs more than it saves.
+_HASH_BESIDE_BYTES = 1 << 20
+
+
+def _sha256_beside(raw: bytes, work: Callable[[], Any]) -> tuple[str, Any]:
+    """``(sha256 of raw, work())``, the two computed at once; an exception of ``work`` is returned, not
+    raised, since whether it matters depends on the hash."""
+    digest: list[str] = []
+
+    def attempt() -> Any:
+        try:
+            return work()
+        except (TypeError, ValueError) as exc:
+            return exc
+
+    if len(raw) < _HASH_BESIDE_BYTES:
+        return hashlib.sha256(raw).hexdigest(), attempt()
+    thread = threading.Thread(target=lambda: digest.append(hashlib.sha256(raw).hexdigest()), daemon=True)
+    thread.start()
+    try:
+        result = attempt()
+    finally:
+        thread.join()
+    return digest[0], result
+
+
 @cache
 def _load_validated(name: str, folder: str, stamp: tuple[int, int], mode: str) -> pd.DataFrame:
     spec = get(name)
     path = Path(folder) / spec.filename
-    raw = path.read_bytes()
-    recorded = _descriptor_hashes(Path(folder)).get(name)
-    if mode != "full" and recorded == hashlib.sha256(raw).hexdigest():
-        # The bytes are exactly those that passed the full pandera model when the build wrote them: check
-        # the structure and dtypes with pandas alone (the promised dtypes are generated into _loaders.py).
+    raw = path.read_bytes()  # read once: hashed and parsed from the same bytes
+    recorded = _descriptor_hashes(Path(folder)).get(name) if mode != "full" else None
+    if recorded:
         from tipstats._loaders import COLUMNS
 
         kinds = dict(COLUMNS[name])
-        try:
-            frame = read_typed_csv(io.BytesIO(raw), kinds)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{path}: {exc}") from None
-        return _as_promised(frame, kinds, path)
+        # The typed read starts before the hash is known; its result is used only if the hash matches.
+        digest, frame = _sha256_beside(raw, lambda: read_typed_csv(raw, kinds))
+        if digest == recorded:
+            # The bytes are exactly those that passed the full pandera model when the build wrote them:
+            # check the structure and dtypes with pandas alone (the promised dtypes are generated into
+            # _loaders.py).
+            if isinstance(frame, Exception):
+                raise ValueError(f"{path}: {frame}") from None
+            return _as_promised(frame, kinds, path)
     from tipstats.schemas.base import validate as validate_frame
 
     model = spec.model_class()
