@@ -65,13 +65,16 @@ setup: $(STAMP) ## create or update the virtual environment .venv: exactly the v
 lock: $(UV) ## update uv.lock after a change to pyproject.toml (LOCK_ARGS=--upgrade: newest versions the ranges allow)
 	$(UV) lock $(LOCK_ARGS)
 
+# The tests run make themselves: they get no jobserver of this make (MAKEFLAGS), as from a shell.
+TEST_ENV := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+
 # The wheel's dependencies are ranges (it is a library): this job proves their lower bounds. A separate venv,
 # every direct dependency at the lowest version pyproject.toml allows (uv's --resolution lowest-direct).
 VENV_MIN := .venv-min
 test-min: $(UV) ## the test suite in .venv-min, every direct dependency at its lowest allowed version
 	@test -x $(VENV_MIN)/bin/python || $(UV) venv --quiet --seed --python $(PYTHON) $(VENV_MIN)
 	$(UV) pip install --quiet --python $(VENV_MIN)/bin/python --resolution lowest-direct -e ".[dev]"
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV_MIN)/bin/python -m pytest -n 2 -m "not browser" -W ignore::DeprecationWarning
+	$(TEST_ENV) $(VENV_MIN)/bin/python -m pytest -n 2 -m "not browser" -W ignore::DeprecationWarning
 
 $(PROCESSED): $(STAMP) $(RAW) $(REFERENCE) $(DATA_SRC)
 	$(call step,data,$(TIPSTATS) build)
@@ -133,7 +136,7 @@ $(CHROMIUM):
 test: all $(CHROMIUM) ## run ruff and the test suite (builds what is missing first)
 	$(PY) -m ruff check src tests tools
 	$(PY) -m ruff format --check src tests tools
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n 2
+	$(TEST_ENV) $(PY) -m pytest -n 2
 
 bench: all ## benchmarks as a user feels them (first load in a user install, warm loads, make all, claims, memory); writes reports/bench.json
 	$(PY) tools/bench.py
