@@ -521,7 +521,7 @@ def convictions_specification_curve(
     """
     conv = _load("convictions", convictions)
     leg = _load("legislation", legislation)
-    table = curve if curve is not None else robustness.specification_curve(conv, leg)
+    table = curve if curve is not None else robustness.specification_curve(convictions, legislation)
     trip = table.loc[table["quantity"] == robustness.TRIPLING]
     rate = table.loc[table["quantity"] == robustness.RATE_RATIO]
     region_low = analysis.CLAIM_REGION[0]
