@@ -172,3 +172,19 @@ def test_a_failing_cell_fails_the_run_and_writes_nothing(tmp_path):
         notebooks.execute(source, tmp_path / "out")
     assert not (tmp_path / "out" / "broken.ipynb").exists()
     assert notebooks.main([str(source), str(tmp_path / "out")]) == 1
+
+
+def test_the_opening_of_a_notebook_imports_no_validation_library():
+    # every notebook starts with print_caveats; with pandera (and hypothesis, which it imports) that opening
+    # cost most of a second of each notebook's run
+    import subprocess
+    import sys
+
+    from tipstats.datasets import list_datasets
+
+    code = (
+        "import sys, tipstats.notebooks as n; n.print_caveats(%r); "
+        "sys.exit(1 if 'pandera' in sys.modules else 0)" % list(list_datasets())
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

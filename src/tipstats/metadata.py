@@ -108,6 +108,7 @@ def descriptor(out_dir: Path, datasets: dict[str, pd.DataFrame]) -> dict[str, An
             "path": DATASETS[name].filename,
             "title": info["title"],
             "description": info["description"],
+            "as_of": str(info["as_of"]),
             "profile": "tabular-data-resource",
             "format": "csv",
             "mediatype": "text/csv",
