@@ -182,9 +182,10 @@ def test_the_opening_of_a_notebook_imports_no_validation_library():
 
     from tipstats.datasets import list_datasets
 
+    names = list(list_datasets())
     code = (
-        "import sys, tipstats.notebooks as n; n.print_caveats(%r); "
-        "sys.exit(1 if 'pandera' in sys.modules else 0)" % list(list_datasets())
+        f"import sys, tipstats.notebooks as n; n.print_caveats({names!r}); "
+        "sys.exit(1 if 'pandera' in sys.modules else 0)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
