@@ -102,6 +102,10 @@ $(TABLES): $(STAMP) $(ANALYSIS_SRC) $(call datasets,convictions legislation popu
 
 tables: $(TABLES) ## the convictions analysis tables in reports/tables/
 
+# The figures and the claims audit draw the convictions analysis from the results cache the tables step fills
+# (tipstats.cache): after it, not beside it, or both would compute the same estimators at the same time.
+$(FIGURES_INDEX) reports/claims.md: $(TABLES)
+
 reports/claims.md: $(STAMP) $(CLAIMS_SRC) $(ANALYSIS_SRC) $(CLAIMS_REGISTRY) $(call datasets,$(ALL_DATASETS))
 	$(call step,claims,$(PY) -m tipstats claims --format markdown --output $@)
 

@@ -338,3 +338,26 @@ def test_xlsx_export_keeps_dates_numbers_and_gaps(tmp_path):
     assert back["conflict"].astype(bool).tolist() == original["conflict"].astype(bool).tolist()
     columns = pd.read_excel(out / "treaty_status.xlsx", sheet_name="columns")
     assert len(columns) == len(original.columns)
+
+
+def test_xlsx_keeps_text_as_text_and_is_the_same_at_another_time(tmp_path):
+    import time
+
+    from tipstats import export
+
+    frame = pd.DataFrame(
+        {"text": pd.array(["=1+1", None, "https://treaties.un.org", "0012", "bad\x01byte"], dtype="str")}
+    )
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    export._xlsx("countries", frame, first)
+    time.sleep(2.1)  # the zip format's time stamps have a resolution of two seconds
+    export._xlsx("countries", frame, second)
+    assert first.read_bytes() == second.read_bytes()
+    back = pd.read_excel(first, sheet_name="data", dtype=str, keep_default_na=False)
+    assert back["text"].tolist() == [
+        "=1+1",
+        "",
+        "https://treaties.un.org",
+        "0012",
+        f"bad{export.REPLACEMENT}byte",
+    ]

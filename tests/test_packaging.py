@@ -154,7 +154,7 @@ def test_bare_install_has_no_extras_and_loads_every_dataset(bare_venv):
         bare_venv,
         "import importlib.util, pathlib, tipstats\n"
         "assert 'site-packages' in tipstats.__file__, tipstats.__file__\n"
-        "absent = [m for m in ('matplotlib', 'statsmodels', 'scipy', 'pyarrow', 'openpyxl', 'nbclient')"
+        "absent = [m for m in ('matplotlib', 'statsmodels', 'scipy', 'pyarrow', 'xlsxwriter', 'nbclient')"
         " if importlib.util.find_spec(m) is None]\n"
         "print(' '.join(absent))\n"
         "for name in tipstats.list_datasets():\n"
@@ -163,7 +163,7 @@ def test_bare_install_has_no_extras_and_loads_every_dataset(bare_venv):
     )
     assert out.returncode == 0, out.stderr
     absent, count = out.stdout.split("\n")[:2]
-    assert absent.split() == ["matplotlib", "statsmodels", "scipy", "pyarrow", "openpyxl", "nbclient"]
+    assert absent.split() == ["matplotlib", "statsmodels", "scipy", "pyarrow", "xlsxwriter", "nbclient"]
     assert int(count) >= 15
 
 

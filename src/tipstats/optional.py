@@ -23,7 +23,7 @@ EXTRA_OF = {
     "nbconvert": "notebooks",
     "nbformat": "notebooks",
     "pyarrow": "export",
-    "openpyxl": "export",
+    "xlsxwriter": "export",
 }
 
 
