@@ -74,3 +74,22 @@ def test_with_the_hash_beside_the_parse_an_edited_file_is_still_validated_in_ful
     with pytest.raises(DataValidationError) as info:
         tipstats.load("trust_fund")
     assert any(f.column == "value" and f.row == 2 for f in info.value.failures)
+
+
+def test_what_a_caller_changes_in_a_loaded_frame_never_reaches_the_next_load():
+    import numpy as np
+
+    original = tipstats.load("convictions")
+    frame = tipstats.load("convictions")
+    frame.loc[frame.index[0], "iso3"] = "XXX"
+    frame.iloc[1, frame.columns.get_loc("year")] = -1
+    frame["year"] += 1000
+    del frame["source_id"]
+    frame.index = frame.index + 1
+    frame["new"] = 1
+    series = tipstats.load("convictions")["year"]
+    series.iloc[0] = 0
+    with pytest.raises(ValueError):  # copy-on-write hands out read-only arrays
+        tipstats.load("convictions")["year"].to_numpy()[0] = 0
+    pd.testing.assert_frame_equal(tipstats.load("convictions"), original)
+    assert not np.shares_memory(frame["year"].to_numpy(), original["year"].to_numpy())
