@@ -123,6 +123,8 @@ def test_notebook_executes_with_its_declared_data_and_shows_its_figures(path, tm
     nb = nbformat.read(executed, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    # no clock times in the file (nbclient records each cell's start and end): two runs give the same bytes
+    assert [c.metadata.get("execution") for c in nb.cells if "execution" in c.metadata] == []
     from tipstats.figures import claims as claims_figure
 
     expected = [name for name, spec in figures.FIGURES.items() if spec.notebook == path.stem]

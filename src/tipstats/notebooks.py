@@ -118,6 +118,7 @@ def execute(
         timeout=timeout,
         kernel_name=KERNEL,
         allow_errors=False,
+        record_timing=False,  # each cell's start and end times would make every run's file differ
         resources={"metadata": {"path": str(source.parent.resolve())}},
     )
     import tempfile
