@@ -48,7 +48,10 @@ def test_quick_mode_writes_every_key_and_skips_the_slow_parts(quick):
     results, _ = quick
     assert set(results) == {
         "machine", "date", "repeat", "first_load", "warm_load", "import", "peak_memory", *bench.MAKE_KEYS,
+        *bench.CLONE_KEYS,
     }  # fmt: skip
+    for key in bench.CLONE_KEYS:
+        assert results[key] == {"skipped": "--skip-clones"}
     assert results["repeat"] == 1
     for section in ("first_load", "warm_load", "import", "peak_memory"):
         assert set(results[section]) == set(bench.ENVS)
@@ -107,3 +110,16 @@ def test_readme_rewrites_only_the_block_between_the_markers(quick, tmp_path):
     with pytest.raises(SystemExit, match="no"):
         bench.rewrite_readme(results, readme)
     assert re.search(r"\| ratio \|", text)
+
+
+def test_the_clone_comparison_sees_every_file_but_the_environment_and_stamps(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root in (a, b):
+        (root / "reports" / "figures").mkdir(parents=True)
+        (root / "reports" / "figures" / "f.svg").write_text("same")
+        (root / ".venv").mkdir()
+        (root / ".venv" / "pyvenv.cfg").write_text(f"home = {root}")  # differs, and is no output
+    (b / "reports" / "figures" / "f.png").write_text("only in b")
+    first, second = bench.tree_digests(a), bench.tree_digests(b)
+    assert set(first) == {"reports/figures/f.svg"}
+    assert {p for p in set(first) | set(second) if first.get(p) != second.get(p)} == {"reports/figures/f.png"}

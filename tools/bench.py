@@ -17,11 +17,14 @@ Figures (the keys of ``reports/bench.json``):
   read of every raw CSV; ``make_all_nothing_to_do`` against ``make help``; ``claims_warm``:
   ``tipstats claims`` with the data unchanged since the build (results cache warm) against
   ``tipstats --version``; ``make_all_peak_memory``.
+- ``fresh_clone_make_all``: ``make all`` in a fresh clone, environment included (goal 60 s), against
+  ``git clone``; ``fresh_clones_identical``: two fresh clones in folders of other names and depths, every
+  file compared byte for byte after their builds (``differing`` lists any that differ).
 
 A part that is skipped keeps its key, as ``{"skipped": "<why>"}``, so the file's structure is the same
 in every run.
 
-Usage: python tools/bench.py [--repeat N] [--skip-make] [--skip-user] [--quick] [--out FILE]
+Usage: python tools/bench.py [--repeat N] [--skip-make] [--skip-user] [--skip-clones] [--quick] [--out FILE]
        python tools/bench.py --readme [--out FILE]   (rewrite the README's table from FILE, measure nothing)
 """
 
@@ -270,6 +273,47 @@ def builds(repeat: int, build_repeat: int) -> dict:
 
 
 MAKE_KEYS = ("make_all_from_clean", "make_all_nothing_to_do", "claims_warm", "make_all_peak_memory")
+CLONE_KEYS = ("fresh_clone_make_all", "fresh_clones_identical")
+# What a clone's build writes besides its outputs: the environment, make's stamps and caches.
+NOT_OUTPUTS = {".git", ".venv", ".make", "__pycache__", ".pytest_cache", ".ruff_cache"}
+# Make's own variables of a `make bench` run: a clone's `make all` gets a shell's environment, not its jobserver.
+MAKE_VARIABLES = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "TIPSTATS_CACHE_DIR"}
+
+
+def tree_digests(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root`` (relative path -> digest), without :data:`NOT_OUTPUTS`."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if path.is_file() and not path.is_symlink() and not NOT_OUTPUTS.intersection(parts):
+            out["/".join(parts)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def fresh_clones(count: int = 2) -> dict:
+    """``make all`` in ``count`` fresh clones of HEAD, each in a folder of another name and depth, environment
+    included (uv's download cache is the machine's, as for any clone here); then every file of the clones,
+    outputs included, compared byte for byte. Baseline: ``git clone`` of the same commit."""
+    env = {k: v for k, v in CLEAN_ENV.items() if k not in MAKE_VARIABLES}
+    seconds, clone_seconds, trees = [], [], []
+    with tempfile.TemporaryDirectory(prefix="tipstats-bench-clones-") as tmp:
+        for i in range(count):
+            folder = Path(tmp, *(["nested"] * i), f"clone-{i}-{'x' * 7 * i}")
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            clone_seconds.append(timed(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(folder)]))
+            seconds.append(timed(["make", "all"], env=env, cwd=folder))
+            trees.append(tree_digests(folder))
+    first = trees[0]
+    differing = sorted(
+        path for tree in trees[1:] for path in set(first) | set(tree) if first.get(path) != tree.get(path)
+    )
+    return {
+        "fresh_clone_make_all": figure(
+            statistics.median(seconds), statistics.median(clone_seconds), unit="s", runs=count,
+            baseline_is="git clone of the same commit", goal_seconds=60.0,
+        ),
+        "fresh_clones_identical": {"clones": count, "files": len(first), "differing": sorted(set(differing))},
+    }  # fmt: skip
 
 
 def measure(args: argparse.Namespace) -> dict:
@@ -312,6 +356,10 @@ def measure(args: argparse.Namespace) -> dict:
         results.update({key: {"skipped": "--skip-make"} for key in MAKE_KEYS})
     else:
         results.update(builds(args.repeat, args.build_repeat))
+    if args.skip_clones:
+        results.update({key: {"skipped": "--skip-clones"} for key in CLONE_KEYS})
+    else:
+        results.update(fresh_clones())
     return results
 
 
@@ -393,6 +441,15 @@ def table_rows(results: dict) -> list[tuple[str, str, str, str]]:
         results["make_all_peak_memory"],
         "one read of every raw CSV",
     )
+    add("`make all` in a fresh clone, environment included", results["fresh_clone_make_all"],
+        "`git clone`")  # fmt: skip
+    same = results["fresh_clones_identical"]
+    label = "two fresh clones in folders of other names: every file byte-identical"
+    if "skipped" in same:
+        rows.append((label, f"not measured ({same['skipped']})", "", ""))
+    else:
+        verdict = "yes" if not same["differing"] else f"no: {len(same['differing'])} differ"
+        rows.append((label, verdict, f"{same['files']} files", ""))
     return rows
 
 
@@ -436,7 +493,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-repeat", type=int, default=1, help="runs of `make all` from clean")
     parser.add_argument("--skip-make", action="store_true", help="skip `make all` and `tipstats claims`")
     parser.add_argument("--skip-user", action="store_true", help="skip the user install (.venv-bench-user)")
-    parser.add_argument("--quick", action="store_true", help="--repeat 1 --skip-make --skip-user (for tests)")
+    parser.add_argument(
+        "--skip-clones", action="store_true", help="skip the two fresh clones (make all in each)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="--repeat 1 --skip-make --skip-user --skip-clones (for tests)"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "reports" / "bench.json")
     parser.add_argument("--readme", action="store_true", help="rewrite README.md's table from --out; no runs")
     args = parser.parse_args(argv)
@@ -445,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rewritten {README} from {args.out}")
         return 0
     if args.quick:
-        args.repeat, args.skip_make, args.skip_user = 1, True, True
+        args.repeat, args.skip_make, args.skip_user, args.skip_clones = 1, True, True, True
     results = measure(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
