@@ -129,3 +129,36 @@ def test_uv_lock_check_fails_when_pyproject_changes(project_copy):
     pyproject.write_text(text.replace('"pandas>=3.', '"pandas>=9.', 1))
     out = uv_lock_check(project_copy)
     assert out.returncode != 0
+
+
+def _pins(lines: str) -> set[str]:
+    """``name==version`` of each pinned line (comments, markers' continuations and the project left out)."""
+    out = set()
+    for line in lines.splitlines():
+        line = line.strip()
+        if "==" not in line or line.startswith("#"):
+            continue
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate():  # a package of another platform is not installed here
+            (version,) = [s.version for s in req.specifier]
+            out.add(f"{canonicalize_name(req.name)}=={version}")
+    return out
+
+
+@pytest.mark.skipif(not UV.exists(), reason="uv is installed by `make setup`")
+def test_the_environment_holds_exactly_the_locked_versions():
+    # what `make setup` installed into this interpreter's environment, against what uv.lock pins for it
+    env = {**os.environ, "UV_OFFLINE": "1"}
+    locked = subprocess.run(
+        [str(UV), "export", "--frozen", "--extra", "dev", "--no-hashes", "--no-emit-project", "--no-header",
+         "--project", str(REPO_DIR)],
+        capture_output=True, text=True, env=env, check=True,
+    ).stdout  # fmt: skip
+    installed = subprocess.run(
+        [str(UV), "pip", "freeze", "--python", sys.executable, "--exclude-editable"],
+        capture_output=True, text=True, env=env, check=True,
+    ).stdout  # fmt: skip
+    # uv itself is bootstrapped by pip from tools/uv-requirements.txt (hash-pinned there), and pip and setuptools
+    # come with `python -m venv`: not the lock's
+    installed_pins = {p for p in _pins(installed) if p.split("==")[0] not in {"uv", "pip", "setuptools"}}
+    assert installed_pins == _pins(locked)
