@@ -296,11 +296,17 @@ def fresh_clones(count: int = 2) -> dict:
     outputs included, compared byte for byte. Baseline: ``git clone`` of the same commit."""
     env = {k: v for k, v in CLEAN_ENV.items() if k not in MAKE_VARIABLES}
     seconds, clone_seconds, trees = [], [], []
+    commit = run(
+        ["git", "rev-parse", "HEAD"]
+    ).strip()  # every clone at this commit, whatever is committed meanwhile
     with tempfile.TemporaryDirectory(prefix="tipstats-bench-clones-") as tmp:
         for i in range(count):
             folder = Path(tmp, *(["nested"] * i), f"clone-{i}-{'x' * 7 * i}")
             folder.parent.mkdir(parents=True, exist_ok=True)
-            clone_seconds.append(timed(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(folder)]))
+            start = time.perf_counter()
+            run(["git", "clone", "--quiet", "--no-hardlinks", "--no-checkout", str(REPO), str(folder)])
+            run(["git", "checkout", "--quiet", commit], cwd=folder)
+            clone_seconds.append(time.perf_counter() - start)
             seconds.append(timed(["make", "all"], env=env, cwd=folder))
             trees.append(tree_digests(folder))
     first = trees[0]
