@@ -152,3 +152,19 @@ def test_figures_and_the_audit_draw_the_convictions_analysis_from_the_tables_com
         figures.draw(name)
     tipstats.audit(registry=load_registry())
     assert dict(cache.COMPUTED) == {}
+
+
+def test_a_notebook_audit_computes_only_its_own_claims_and_agrees_with_the_whole(cache_folder):
+    # notebooks 01, 02, 04 and 05 close with tipstats.audit(notebook=...): with an empty cache (a notebook run
+    # beside the build's tables step) it once computed the whole audit, the convictions analysis included (26 s)
+    import tipstats
+    from tipstats.claims_audit import NOTEBOOKS, READING_COLUMNS
+
+    cache.COMPUTED.clear()
+    own = {notebook: tipstats.audit(notebook=notebook) for notebook in ("01-ratification", "05-trust-fund")}
+    assert dict(cache.COMPUTED) == {}  # none of the convictions analysis
+    whole = tipstats.audit()
+    for notebook in NOTEBOOKS:
+        expected = whole.loc[whole["see_also"] == notebook, READING_COLUMNS].reset_index(drop=True)
+        got = own.get(notebook)
+        pd.testing.assert_frame_equal(got if got is not None else tipstats.audit(notebook=notebook), expected)

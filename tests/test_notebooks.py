@@ -191,3 +191,17 @@ def test_the_opening_of_a_notebook_imports_no_validation_library():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_setup_in_a_kernel_shows_whole_figures_as_make_figures_saves_them():
+    pytest.importorskip("matplotlib_inline")
+    from matplotlib_inline.config import InlineBackend
+
+    backend = InlineBackend.instance()
+    before = dict(backend.print_figure_kwargs)
+    try:
+        backend.print_figure_kwargs = {"bbox_inches": "tight"}  # the inline backend's default
+        notebooks.setup()
+        assert backend.print_figure_kwargs == {"bbox_inches": None}
+    finally:
+        backend.print_figure_kwargs = before

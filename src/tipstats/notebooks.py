@@ -34,12 +34,24 @@ TIMEOUT = 300  # seconds per cell; the notebooks are meant to run in well under 
 DISPLAY_OPTIONS = {"display.max_colwidth": 90, "display.width": 160}  # quotes and explanations stay readable
 
 
+#: How a notebook shows a figure: the whole figure as drawn, as ``make figures`` saves it. (The inline backend's
+#: default, ``bbox_inches="tight"``, crops to the ink, which costs a second draw of every figure.)
+INLINE_FIGURE_KWARGS: dict[str, object] = {"bbox_inches": None}
+
+
 def setup() -> None:
-    """Set the pandas display options that every notebook shares (:data:`DISPLAY_OPTIONS`)."""
+    """Set the pandas display options that every notebook shares (:data:`DISPLAY_OPTIONS`), and in a notebook
+    the inline figures' options (:data:`INLINE_FIGURE_KWARGS`)."""
     import pandas as pd
 
     for option, value in DISPLAY_OPTIONS.items():
         pd.set_option(option, value)
+    if (
+        "matplotlib_inline.config" in sys.modules
+    ):  # in a kernel after `%matplotlib inline` (never imported here)
+        from matplotlib_inline.config import InlineBackend
+
+        InlineBackend.instance().print_figure_kwargs = dict(INLINE_FIGURE_KWARGS)
 
 
 def caveats_text(names: Iterable[str]) -> str:

@@ -162,10 +162,17 @@ def audit(
 
         raise ValueError(unknown_name_message("notebook", notebook, NOTEBOOKS))
     if registry is None and inputs is None:
-        # the whole audit of the repository's data: kept until data, registry or code change
+        # the audit of the repository's data, kept until data, registry or code change: the whole, or only one
+        # notebook's claims (a notebook pays neither for the others' inputs, such as the convictions analysis,
+        # nor for their time, when it runs before or beside the build's claims step)
         from tipstats.cache import cached_frame
 
-        table = cached_frame("claims_audit", _default_audit, keep=_no_failure)
+        if notebook is None:
+            table = cached_frame("claims_audit", _default_audit, keep=_no_failure)
+        else:
+            table = cached_frame(
+                f"claims_audit.{notebook}", lambda: _default_audit(notebook), keep=_no_failure
+            )
     else:
         frame = load_registry() if registry is None else registry
         if notebook is not None:
@@ -188,8 +195,9 @@ def _verdicts(frame: pd.DataFrame, inputs: Mapping[str, Any] | None) -> pd.DataF
     return pd.DataFrame(rows, columns=COLUMNS).astype("str")
 
 
-def _default_audit() -> pd.DataFrame:
-    return _verdicts(load_registry(), None)
+def _default_audit(notebook: str | None = None) -> pd.DataFrame:
+    frame = load_registry()
+    return _verdicts(frame if notebook is None else frame[frame["see_also"] == notebook], None)
 
 
 def _no_failure(table: pd.DataFrame) -> bool:
