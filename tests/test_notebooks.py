@@ -194,7 +194,6 @@ def test_the_opening_of_a_notebook_imports_no_validation_library():
 
 
 def test_setup_in_a_kernel_shows_whole_figures_as_make_figures_saves_them():
-    pytest.importorskip("matplotlib_inline")
     from matplotlib_inline.config import InlineBackend
 
     backend = InlineBackend.instance()
