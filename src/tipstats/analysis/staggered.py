@@ -103,8 +103,16 @@ def fit_event_study(
     exposure: str | None = None,
     cluster: str | None = None,
     seed: int = 0,
+    inference: bool = True,
 ) -> EventStudyFit:
-    """`event_study` with the covariance and the library's result kept (for `pretrend_test`, `honest_did`)."""
+    """`event_study` with the covariance and the library's result kept (for `pretrend_test`, `honest_did`).
+
+    ``inference=False`` gives the point estimates only, for refits that use nothing else (the leave-one-out):
+    ``ci_low`` and ``ci_high`` are missing (0 at the reference period), ``vcov`` and ``native`` are None. The
+    estimates at event times 0 and later are those of the full fit; the two-way fixed effects and imputation
+    estimates come from one least-squares solve each, not the libraries' inference code, and the imputation
+    estimator then has no pre-period coefficients (its leads are a separate regression, the pre-trend test).
+    """
     lo, hi = (int(event_window[0]), int(event_window[1]))
     if lo > -1 or hi < 0:
         raise ValueError(f"event_window must include -1 and 0, got {event_window!r}")
@@ -127,12 +135,18 @@ def fit_event_study(
     data = _prepare(panel, unit, time, outcome, first_treated, exposure, cluster)
     _check_controls(data, estimator, control)
     native = None
-    if estimator in ROBUST:
+    if not inference and estimator in _ESTIMATES_ONLY:
+        est, vcov = _ESTIMATES_ONLY[estimator](data, lo, hi), None
+    elif estimator in ROBUST:
         est, vcov, native = _library(data, estimator, control, cluster is not None, seed)
     elif estimator == "twfe":
         est, vcov = _twfe(data, lo, hi)
     else:
-        est, vcov = _wooldridge_poisson(data, control, lo, hi)
+        est, vcov = _wooldridge_poisson(data, control, lo, hi, inference)
+    if not inference:
+        reference = est["event_time"] == -1
+        est = est.assign(ci_low=np.where(reference, 0.0, np.nan), ci_high=np.where(reference, 0.0, np.nan))
+        vcov, native = None, None
     grid = pd.DataFrame({"event_time": np.arange(lo, hi + 1)})
     out = grid.merge(est, on="event_time", how="left")
     counts = data[data["g"] > 0].assign(e=lambda d: d["t"] - d["g"]).groupby("e")["u"].nunique()
@@ -375,9 +389,8 @@ def _dummies(codes: np.ndarray, drop_first: bool = True) -> np.ndarray:
     return mat[:, 1:] if drop_first else mat
 
 
-def _twfe(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
-    import statsmodels.api as sm
-
+def _twfe_design(data: pd.DataFrame, lo: int, hi: int) -> tuple[np.ndarray, list[int]]:
+    """Intercept, event-time dummies (ends binned, -1 left out), unit and period dummies; the event times."""
     treated = data["g"].to_numpy() > 0
     e = np.where(treated, data["t"].to_numpy() - data["g"].to_numpy(), np.nan)
     e_bin = np.clip(e, lo, hi)
@@ -386,13 +399,63 @@ def _twfe(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
     x = np.column_stack(
         [np.ones(len(data)), ev, _dummies(data["u"].to_numpy()), _dummies(data["t"].to_numpy())]
     )
+    return x, times
+
+
+def _with_reference(out: pd.DataFrame) -> pd.DataFrame:
+    ref = pd.DataFrame({"event_time": [-1], "estimate": [0.0], "ci_low": [0.0], "ci_high": [0.0]})
+    return pd.concat([out, ref]).sort_values("event_time").reset_index(drop=True)
+
+
+def _twfe(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
+    import statsmodels.api as sm
+
+    x, times = _twfe_design(data, lo, hi)
     fit = sm.OLS(data["y"].to_numpy(), x).fit(cov_type="cluster", cov_kwds={"groups": data["c"].to_numpy()})
     b = np.asarray(fit.params)[1 : 1 + len(times)]
     se = np.asarray(fit.bse)[1 : 1 + len(times)]
     out = pd.DataFrame({"event_time": times, "estimate": b, "ci_low": b - _Z * se, "ci_high": b + _Z * se})
-    ref = pd.DataFrame({"event_time": [-1], "estimate": [0.0], "ci_low": [0.0], "ci_high": [0.0]})
     v = np.asarray(fit.cov_params())[1 : 1 + len(times), 1 : 1 + len(times)]
-    return pd.concat([out, ref]).sort_values("event_time").reset_index(drop=True), _vcov_frame(v, times)
+    return _with_reference(out), _vcov_frame(v, times)
+
+
+def _imputation_estimates(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
+    """Borusyak-Jaravel-Spiess point estimates, computed as diff-diff's ``ImputationDiD`` computes them.
+
+    Unit and period effects are fitted on the untreated observations (never treated, or before the first
+    treated period) with diff-diff's own solver (alternating projections to its tolerance: an exact
+    least-squares solve differs in the eighth digit, which a difference of two estimates can make visible);
+    each treated observation's effect is its outcome minus the imputed untreated one (missing where its unit or
+    period has no untreated observation); the estimate at event time h is the mean of the finite effects at h.
+    Without never-treated units, event times from the gap between the first and the last cohort on have no
+    comparison and are missing. No anticipation, no covariates, no weights (as `_library` fits it).
+    """
+    from diff_diff.utils import _iterative_fe_solve
+
+    g, t, y, u = (data[c].to_numpy() for c in ("g", "t", "y", "u"))
+    treated = (g > 0) & (t >= g)
+    unit_code, units = pd.factorize(u[~treated], sort=False)
+    period_code, periods = pd.factorize(t[~treated], sort=False)
+    unit_fe, period_fe = _iterative_fe_solve(
+        np.asarray(y[~treated], dtype=np.float64), unit_code.astype(np.intp), period_code.astype(np.intp),
+        len(units), len(periods), method_name="ImputationDiD iterative FE solver",
+    )  # fmt: skip
+    unit_of = dict(zip(units, unit_fe, strict=True))
+    period_of = dict(zip(periods, period_fe, strict=True))
+    imputed = np.array([unit_of.get(a, np.nan) for a in u[treated]], dtype="float64") + np.array(
+        [period_of.get(b, np.nan) for b in t[treated]], dtype="float64"
+    )
+    effect = y[treated] - imputed
+    horizon = t[treated] - g[treated]
+    cohorts = np.unique(g[g > 0])
+    gap = cohorts.max() - cohorts.min() if not (g == 0).any() and len(cohorts) > 1 else np.inf
+    rows = [(-1, 0.0)]
+    for h in np.unique(horizon):
+        at_h = effect[horizon == h]
+        finite = at_h[np.isfinite(at_h)]
+        rows.append((int(h), float(np.mean(finite)) if len(finite) and h < gap else np.nan))
+    out = pd.DataFrame(rows, columns=["event_time", "estimate"]).assign(ci_low=np.nan, ci_high=np.nan)
+    return out.sort_values("event_time").reset_index(drop=True)
 
 
 def _poisson_identified(d: pd.DataFrame, control: str, lo: int, hi: int) -> pd.DataFrame:
@@ -420,7 +483,9 @@ def _poisson_identified(d: pd.DataFrame, control: str, lo: int, hi: int) -> pd.D
             return d
 
 
-def _wooldridge_poisson(data: pd.DataFrame, control: str, lo: int, hi: int) -> pd.DataFrame:
+def _wooldridge_poisson(
+    data: pd.DataFrame, control: str, lo: int, hi: int, inference: bool = True
+) -> pd.DataFrame:
     """Poisson extended TWFE: a coefficient per (cohort, event time) cell in the window except -1.
 
     Observations of treated units outside the window are dropped (they would otherwise act as controls); with
@@ -442,7 +507,10 @@ def _wooldridge_poisson(data: pd.DataFrame, control: str, lo: int, hi: int) -> p
     cols = [((g == a) & (e == b)).astype("float64") for a, b in cells]
     x = np.column_stack([np.ones(len(d)), *cols, _dummies(d["u"].to_numpy()), _dummies(d["t"].to_numpy())])
     model = sm.GLM(d["y"].to_numpy(), x, family=sm.families.Poisson(), offset=np.log(d["x"].to_numpy()))
-    fit = model.fit(cov_type="cluster", cov_kwds={"groups": d["c"].to_numpy()}, maxiter=200)
+    if not inference:  # the same iterations; the cluster-robust covariance is what costs
+        fit = model.fit(maxiter=200)
+    else:
+        fit = model.fit(cov_type="cluster", cov_kwds={"groups": d["c"].to_numpy()}, maxiter=200)
     b = np.asarray(fit.params)[1 : 1 + len(cells)]
     v = np.asarray(fit.cov_params())[1 : 1 + len(cells), 1 : 1 + len(cells)]
     size = np.array([((g == a) & (e == k)).sum() for a, k in cells], dtype="float64")
@@ -461,3 +529,7 @@ def _wooldridge_poisson(data: pd.DataFrame, control: str, lo: int, hi: int) -> p
     )
     w = np.array(weights).reshape(len(times), len(cells))
     return out, _vcov_frame(w @ v @ w.T, times)
+
+
+#: the estimators whose estimates-only path (``inference=False``) is a computation of its own
+_ESTIMATES_ONLY = {"imputation": _imputation_estimates}
