@@ -154,7 +154,14 @@ def design_panel(
     return out
 
 
-def _fit(panel: pd.DataFrame, estimator: str, control: str, event_window: tuple[int, int], seed: int):
+def _fit(
+    panel: pd.DataFrame,
+    estimator: str,
+    control: str,
+    event_window: tuple[int, int],
+    seed: int,
+    inference: bool = True,
+):
     poisson = estimator == "wooldridge_poisson"
     return staggered.fit_event_study(
         panel,
@@ -167,6 +174,7 @@ def _fit(panel: pd.DataFrame, estimator: str, control: str, event_window: tuple[
         event_window=event_window,
         exposure="population" if poisson else None,
         seed=seed,
+        inference=inference,
     )
 
 
@@ -425,12 +433,13 @@ def leave_one_country_out(
     countries = np.array(sorted(panel["iso3"].unique()))
     rows = []
     for estimator, control in specifications:
-        whole = _fit(panel, estimator, control, event_window, seed)
+        # point estimates only (no interval is used here), the full fit and the refits alike
+        whole = _fit(panel, estimator, control, event_window, seed, inference=False)
         full = post_average(whole.table)
         label = specification_label(estimator, control)
         # the countries the fit uses (a country treated before the panel's first year has no pre-period)
         for iso3 in countries[np.unique(whole.data["u"].to_numpy())]:
-            fit = _fit(panel[panel["iso3"] != iso3], estimator, control, event_window, seed)
+            fit = _fit(panel[panel["iso3"] != iso3], estimator, control, event_window, seed, inference=False)
             value = post_average(fit.table)
             rows.append(
                 {
