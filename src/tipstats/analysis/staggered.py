@@ -135,8 +135,13 @@ def fit_event_study(
     data = _prepare(panel, unit, time, outcome, first_treated, exposure, cluster)
     _check_controls(data, estimator, control)
     native = None
-    if not inference and estimator in _ESTIMATES_ONLY:
-        est, vcov = _ESTIMATES_ONLY[estimator](data, lo, hi), None
+    est = None
+    if not inference and estimator == "imputation":
+        est, vcov = _imputation_estimates(data), None
+    elif not inference and estimator == "callaway_santanna" and cluster is None:
+        est, vcov = _callaway_santanna_estimates(data, control), None
+    if est is not None:
+        pass
     elif estimator in ROBUST:
         est, vcov, native = _library(data, estimator, control, cluster is not None, seed)
     elif estimator == "twfe":
@@ -419,7 +424,7 @@ def _twfe(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
     return _with_reference(out), _vcov_frame(v, times)
 
 
-def _imputation_estimates(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
+def _imputation_estimates(data: pd.DataFrame) -> pd.DataFrame:
     """Borusyak-Jaravel-Spiess point estimates, computed as diff-diff's ``ImputationDiD`` computes them.
 
     Unit and period effects are fitted on the untreated observations (never treated, or before the first
@@ -454,6 +459,77 @@ def _imputation_estimates(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
         at_h = effect[horizon == h]
         finite = at_h[np.isfinite(at_h)]
         rows.append((int(h), float(np.mean(finite)) if len(finite) and h < gap else np.nan))
+    out = pd.DataFrame(rows, columns=["event_time", "estimate"]).assign(ci_low=np.nan, ci_high=np.nan)
+    return out.sort_values("event_time").reset_index(drop=True)
+
+
+def _callaway_santanna_estimates(data: pd.DataFrame, control: str) -> pd.DataFrame | None:
+    """Callaway-Sant'Anna event-study estimates as diff-diff computes them for an unbalanced panel, or None.
+
+    diff-diff (``allow_unbalanced_panel=True``, universal base period, no covariates, no anticipation) treats an
+    unbalanced panel as repeated cross-sections: for cohort g with base period b (the last period before g) and
+    each other period t, ATT(g, t) = (mean y of the cohort at t - mean y of the controls at t) - (the same at
+    b), the controls being the never-treated units and, with not-yet-treated controls, the units first treated
+    after max(t, b); a cell with no observation on one of the four sides is not estimated. The estimate at
+    event time e is the average of the estimated cells with t - g = e weighted by the cohorts' numbers of units,
+    the reference cells (g, b) entering with an effect of 0. A balanced panel (diff-diff's panel path, within-
+    unit changes) gives None: the caller then fits the library.
+    """
+    import bisect
+
+    u, t, y, g = (data[c].to_numpy() for c in ("u", "t", "y", "g"))
+    periods = sorted(np.unique(t).tolist())
+    if len(data) == len(np.unique(u)) * len(periods):
+        return None
+    cohorts = sorted(np.unique(g[g > 0]).tolist())
+    first_rows = np.unique(u, return_index=True)[1]
+    unit_cohort = g[first_rows]
+    mass = {c: float(np.sum(np.ones(len(first_rows))[unit_cohort == c])) for c in cohorts}
+    never = g == 0
+    cells: dict[float, list[tuple[float, float, bool]]] = {}  # event time: (effect, weight, reference)
+
+    def mean(values: np.ndarray) -> float:
+        w = np.ones(len(values))  # diff-diff's unit weights (pweights of 1), normalised as it does
+        return float(np.sum(w / np.sum(w) * values))
+
+    references = []
+    for c in cohorts:
+        position = bisect.bisect_left(periods, c)
+        base = periods[position - 1] if position > 0 else None
+        if base is None:
+            continue
+        references.append((c, base))
+        treated = g == c
+        at_base = t == base
+        for period in periods:
+            if period == base:
+                continue
+            if control == "never_treated":
+                controls = never
+            else:
+                controls = never | ((g > max(period, base)) & (g != c))
+            at_t = t == period
+            sides = [treated & at_t, treated & at_base, controls & at_t, controls & at_base]
+            if not all(side.any() for side in sides):
+                continue
+            gt, gs, ct, cs = (mean(y[side]) for side in sides)
+            att = (gt - ct) - (gs - cs)
+            if np.isfinite(att):
+                cells.setdefault(period - c, []).append((att, mass[c], False))
+    for c, base in references:
+        if mass[c] > 0:
+            cells.setdefault(base - c, []).append((0.0, mass[c], True))
+    rows = []
+    for e in sorted(cells):
+        effects = np.array([cell[0] for cell in cells[e]])
+        weights = np.array([cell[1] for cell in cells[e]], dtype=float)
+        if all(cell[2] for cell in cells[e]):
+            rows.append((int(e), 0.0))
+            continue
+        weights = weights / np.sum(weights)
+        rows.append((int(e), float(np.sum(weights * effects))))
+    if -1 not in {e for e, _ in rows}:
+        rows.append((-1, 0.0))
     out = pd.DataFrame(rows, columns=["event_time", "estimate"]).assign(ci_low=np.nan, ci_high=np.nan)
     return out.sort_values("event_time").reset_index(drop=True)
 
@@ -530,6 +606,3 @@ def _wooldridge_poisson(
     w = np.array(weights).reshape(len(times), len(cells))
     return out, _vcov_frame(w @ v @ w.T, times)
 
-
-#: the estimators whose estimates-only path (``inference=False``) is a computation of its own
-_ESTIMATES_ONLY = {"imputation": _imputation_estimates}
