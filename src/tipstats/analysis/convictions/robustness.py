@@ -63,7 +63,7 @@ from tipstats.analysis.convictions.bounds import (
     two_cohort_panel,
     years_label,
 )
-from tipstats.analysis.convictions.models import _dummies, cohort_rate_ratios
+from tipstats.analysis.convictions.models import _dummies, cohort_rate_ratios, negative_binomial
 from tipstats.analysis.convictions.panel import _samples, analysis_panel
 from tipstats.cache import cached_when_default
 from tipstats.facts import COHORT_BEFORE, COHORT_LATER, PROTOCOL_YEAR
@@ -211,7 +211,6 @@ def _two_way_change(frame: pd.DataFrame, base_years, end_years, model: str) -> d
     from tipstats.optional import require
 
     sm = require("statsmodels.api", "the convictions count models (tipstats.analysis.convictions)")
-    from statsmodels.discrete.discrete_model import NegativeBinomial
 
     data = frame[frame["usable"] & (frame["population"] > 0)].reset_index(drop=True)
     years = sorted(data["year"].unique())
@@ -233,7 +232,7 @@ def _two_way_change(frame: pd.DataFrame, base_years, end_years, model: str) -> d
     elif model == NEGBIN:
         start = np.append(poisson.fit(wls_method="qr").params.to_numpy(), 0.5)
         try:
-            result = NegativeBinomial(endog, exog, offset=offset, loglike_method="nb2").fit(
+            result = negative_binomial(endog, exog, offset).fit(
                 start_params=start, method="newton", maxiter=200, disp=0, **cluster
             )
         except np.linalg.LinAlgError:
