@@ -38,10 +38,10 @@ from tipstats.facts import (
 
 
 def _dummies(values: pd.Series, levels: Sequence[Any], prefix: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {f"{prefix}[{level}]": (values == level).astype("float64").to_numpy() for level in levels},
-        index=values.index,
-    )
+    """One 0/1 column per level (``values == level``), from one lookup of the values among the levels."""
+    position = pd.Index(list(levels)).get_indexer(values)  # -1: not one of the levels
+    matrix = (position[:, None] == np.arange(len(levels))[None, :]).astype("float64")
+    return pd.DataFrame(matrix, columns=[f"{prefix}[{level}]" for level in levels], index=values.index)
 
 
 @functools.cache
@@ -106,7 +106,8 @@ def _fit_count_model(frame: pd.DataFrame, group: str, reference: str, model: str
     sm = require("statsmodels.api", "the convictions count model (tipstats.analysis.convictions)")
 
     data = frame[frame["usable"] & (frame["population"] > 0)].reset_index(drop=True)
-    levels = [level for level in _ORDERS["cohort"] if level in set(data[group])]
+    present = set(data[group])  # once, not once per level
+    levels = [level for level in _ORDERS["cohort"] if level in present]
     n_obs, n_countries = len(data), int(data["iso3"].nunique())
     counts = {
         level: (int((data[group] == level).sum()), int(data.loc[data[group] == level, "iso3"].nunique()))
