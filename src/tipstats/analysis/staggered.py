@@ -140,6 +140,8 @@ def fit_event_study(
         est, vcov = _imputation_estimates(data), None
     elif not inference and estimator == "callaway_santanna" and cluster is None:
         est, vcov = _callaway_santanna_estimates(data, control), None
+    elif not inference and estimator == "sun_abraham":
+        est, vcov = _sun_abraham_estimates(data), None
     if est is not None:
         pass
     elif estimator in ROBUST:
@@ -530,6 +532,71 @@ def _callaway_santanna_estimates(data: pd.DataFrame, control: str) -> pd.DataFra
         rows.append((int(e), float(np.sum(weights * effects))))
     if -1 not in {e for e, _ in rows}:
         rows.append((-1, 0.0))
+    out = pd.DataFrame(rows, columns=["event_time", "estimate"]).assign(ci_low=np.nan, ci_high=np.nan)
+    return out.sort_values("event_time").reset_index(drop=True)
+
+
+def _sun_abraham_estimates(data: pd.DataFrame) -> pd.DataFrame:
+    """Sun-Abraham event-study estimates computed as diff-diff's ``SunAbraham`` computes them, without its SEs.
+
+    The interaction of each cohort with each of its observed event times (-1 left out) is regressed on the
+    outcome after diff-diff's own two-way within transformation (alternating projections to its tolerance, so
+    the same demeaned columns, snapped to 0 where the fixed effects absorb them) and its own least-squares
+    solver; the estimate at event time e averages the cohorts' coefficients at e weighted by their numbers of
+    observations there. Without never-treated units the last-treated cohort is the control, as in `_library`.
+    diff-diff builds the interaction columns and the cluster-robust covariance with one pandas operation per
+    cell; the columns are built here in one pass and the covariance is not computed.
+    """
+    from diff_diff.linalg import solve_ols
+    from diff_diff.utils import pre_demean_norms, snap_absorbed_regressors, within_transform
+
+    frame = data.assign(g=data["g"].astype("int64"), t=data["t"].astype("int64"))
+    if not (frame["g"] == 0).any():
+        last = frame["g"].max()
+        frame = frame[~((frame["g"] == last) & (frame["t"] >= last))]
+        frame = frame[frame["t"] < last].assign(g=lambda f: f["g"].where(f["g"] != last, 0))
+    g, t = frame["g"].to_numpy(), frame["t"].to_numpy()
+    cohorts = sorted(np.unique(g[g > 0]).tolist())
+    rel = np.where(g > 0, t - g, np.nan)
+    periods = sorted({int(e) for e in np.unique(rel[g > 0])} - {-1})
+    columns: dict[str, np.ndarray] = {}
+    cells: list[tuple[int, int]] = []
+    for c in cohorts:
+        in_cohort = g == c
+        for e in periods:
+            indicator = (in_cohort & (rel == e)).astype(float)
+            if indicator.sum() > 0:
+                columns[f"_D_{c}_{e}"] = indicator
+                cells.append((c, e))
+    names = list(columns)
+    design = pd.DataFrame({"u": frame["u"].to_numpy(), "t": t, "y": frame["y"].to_numpy(), **columns})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        norms = pre_demean_norms(design, names, weights=None)
+        demeaned = within_transform(design, ["y", *names], "u", "t", suffix="_dm", weights=None)
+        snap_absorbed_regressors(
+            demeaned, names, norms, absorbed_desc="unit 'u' and time 't' fixed effects",
+            group_vars=["u", "t"], rank_deficient_action="warn", suffix="_dm", weights=None,
+        )  # fmt: skip
+        coef = solve_ols(
+            demeaned[[f"{n}_dm" for n in names]].to_numpy(), demeaned["y_dm"].to_numpy(),
+            return_vcov=False, rank_deficient_action="warn",
+        )[0]  # fmt: skip
+    effect = dict(zip(cells, coef, strict=True))
+    size = pd.Series(1, index=pd.MultiIndex.from_arrays([g[g > 0], rel[g > 0]])).groupby(level=[0, 1]).size()
+    rows = [(-1, 0.0)]
+    for e in periods:
+        at_e = [c for c in cohorts if (c, e) in effect]
+        if not at_e:
+            continue
+        counts = {c: size.get((c, float(e)), 0) for c in at_e}
+        total = sum(counts.values())
+        if total == 0:
+            continue
+        estimate = 0.0
+        for c in at_e:
+            estimate += counts[c] / total * effect[(c, e)]
+        rows.append((e, float(estimate)))
     out = pd.DataFrame(rows, columns=["event_time", "estimate"]).assign(ci_low=np.nan, ci_high=np.nan)
     return out.sort_values("event_time").reset_index(drop=True)
 
