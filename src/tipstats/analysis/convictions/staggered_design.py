@@ -178,6 +178,23 @@ def _fit(
     )
 
 
+#: Fits on the packaged datasets, keyed by the cache's inputs key and what the fit depends on: the comparison,
+#: the pre-trend tests and the HonestDiD bounds use the same fits, computed once per process (and data change).
+_PACKAGED_FITS: dict[tuple, tuple[pd.DataFrame, Any]] = {}
+
+
+def _packaged_key() -> str | None:
+    from tipstats.cache import inputs_key
+
+    try:
+        key = inputs_key()
+    except OSError:
+        return None
+    if any(k[0] != key for k in _PACKAGED_FITS):
+        _PACKAGED_FITS.clear()  # the data or the code changed: the fits kept are stale
+    return key
+
+
 def _fits(
     convictions: pd.DataFrame | None,
     legislation: pd.DataFrame | None,
@@ -187,13 +204,24 @@ def _fits(
     window: tuple[int, int],
     seed: int,
 ) -> list[tuple[str, pd.DataFrame, Any]]:
+    """(yardstick, design panel, fit) per yardstick and specification; callers read the fits, never change them."""
+    data_key = _packaged_key() if convictions is None and legislation is None else None
     conv = _default(convictions, "convictions")
     leg = _default(legislation, "legislation")
     out = []
     for yardstick in yardsticks:
-        panel = design_panel(conv, leg, yardstick=yardstick, window=window)
+        panel = None
         for estimator, control in specifications:
-            out.append((yardstick, panel, _fit(panel, estimator, control, event_window, seed)))
+            key = (data_key, yardstick, estimator, control, tuple(event_window), tuple(window), seed)
+            if data_key is not None and key in _PACKAGED_FITS:
+                out.append((yardstick, *_PACKAGED_FITS[key]))
+                continue
+            if panel is None:
+                panel = design_panel(conv, leg, yardstick=yardstick, window=window)
+            fit = _fit(panel, estimator, control, event_window, seed)
+            if data_key is not None:
+                _PACKAGED_FITS[key] = (panel, fit)
+            out.append((yardstick, panel, fit))
     return out
 
 
