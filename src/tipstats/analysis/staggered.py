@@ -109,9 +109,9 @@ def fit_event_study(
 
     ``inference=False`` gives the point estimates only, for refits that use nothing else (the leave-one-out):
     ``ci_low`` and ``ci_high`` are missing (0 at the reference period), ``vcov`` and ``native`` are None. The
-    estimates at event times 0 and later are those of the full fit; the two-way fixed effects and imputation
-    estimates come from one least-squares solve each, not the libraries' inference code, and the imputation
-    estimator then has no pre-period coefficients (its leads are a separate regression, the pre-trend test).
+    estimates are those of the full fit (see `_estimates_only`; tests/test_staggered.py compares them), except
+    that the imputation estimator has no pre-period coefficients (its leads are a separate regression, the one
+    of its pre-trend test).
     """
     lo, hi = (int(event_window[0]), int(event_window[1]))
     if lo > -1 or hi < 0:
@@ -135,26 +135,37 @@ def fit_event_study(
     data = _prepare(panel, unit, time, outcome, first_treated, exposure, cluster)
     _check_controls(data, estimator, control)
     native = None
-    est = None
-    if not inference and estimator == "imputation":
-        est, vcov = _imputation_estimates(data), None
-    elif not inference and estimator == "callaway_santanna" and cluster is None:
-        est, vcov = _callaway_santanna_estimates(data, control), None
-    elif not inference and estimator == "sun_abraham":
-        est, vcov = _sun_abraham_estimates(data), None
-    if est is not None:
-        pass
-    elif estimator in ROBUST:
+    est, vcov = _estimates_only(data, estimator, control, cluster) if not inference else (None, None)
+    if est is None and estimator in ROBUST:
         est, vcov, native = _library(data, estimator, control, cluster is not None, seed)
-    elif estimator == "twfe":
+    elif est is None and estimator == "twfe":
         est, vcov = _twfe(data, lo, hi)
-    else:
+    elif est is None:
         est, vcov = _wooldridge_poisson(data, control, lo, hi, inference)
     if not inference:
         reference = est["event_time"] == -1
         est = est.assign(ci_low=np.where(reference, 0.0, np.nan), ci_high=np.where(reference, 0.0, np.nan))
         vcov, native = None, None
-    return EventStudyFit(estimator, control, _window_table(estimator, est, data, lo, hi), vcov, native, data, (lo, hi))
+    return EventStudyFit(
+        estimator, control, _window_table(estimator, est, data, lo, hi), vcov, native, data, (lo, hi)
+    )
+
+
+def _estimates_only(data: pd.DataFrame, estimator: str, control: str, cluster: str | None):
+    """(estimates, None) from the estimator's estimates-only computation, or (None, None) where there is none.
+
+    For the diff-diff estimators: the same point estimates from diff-diff's own building blocks (its solvers,
+    its cell means and weights) without its variance computations, most of their time. None for two-way fixed
+    effects (a small least-squares fit, kept as it is), Wooldridge Poisson (its fit skips only the cluster
+    covariance) and Callaway-Sant'Anna with ``cluster`` or on a balanced panel (diff-diff's panel path).
+    """
+    if estimator == "imputation":
+        return _imputation_estimates(data), None
+    if estimator == "sun_abraham":
+        return _sun_abraham_estimates(data), None
+    if estimator == "callaway_santanna" and cluster is None:
+        return _callaway_santanna_estimates(data, control), None
+    return None, None
 
 
 def _window_table(estimator: str, est: pd.DataFrame, data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
@@ -167,12 +178,18 @@ def _window_table(estimator: str, est: pd.DataFrame, data: pd.DataFrame, lo: int
 
     def column(name: str) -> np.ndarray:
         values = est[name].to_numpy(dtype="float64")
-        return np.where(at >= 0, values[np.maximum(at, 0)], np.nan) if len(values) else np.full(len(times), np.nan)
+        return (
+            np.where(at >= 0, values[np.maximum(at, 0)], np.nan)
+            if len(values)
+            else np.full(len(times), np.nan)
+        )
 
     g, t, u = (data[c].to_numpy() for c in ("g", "t", "u"))
     treated = g > 0
     pairs = np.unique(np.column_stack([t[treated] - g[treated], u[treated]]), axis=0)
-    e, n = np.unique(pairs[:, 0], return_counts=True) if len(pairs) else (np.array([]), np.array([], dtype=int))
+    e, n = (
+        np.unique(pairs[:, 0], return_counts=True) if len(pairs) else (np.array([]), np.array([], dtype=int))
+    )
     found = pd.Index(e).get_indexer(times.astype("float64"))
     n_units = np.where(found >= 0, n[np.maximum(found, 0)] if len(n) else 0, 0).astype("int64")
     return pd.DataFrame(
@@ -523,10 +540,9 @@ def _callaway_santanna_estimates(data: pd.DataFrame, control: str) -> pd.DataFra
         for period in periods:
             if period == base:
                 continue
-            if control == "never_treated":
-                controls = never
-            else:
-                controls = never | ((g > max(period, base)) & (g != c))
+            # not-yet-treated: also the units first treated after both periods (other cohorts than g)
+            later = (g > max(period, base)) & (g != c)
+            controls = never if control == "never_treated" else never | later
             at_t = t == period
             sides = [treated & at_t, treated & at_base, controls & at_t, controls & at_base]
             if not all(side.any() for side in sides):
@@ -689,4 +705,3 @@ def _wooldridge_poisson(
     )
     w = np.array(weights).reshape(len(times), len(cells))
     return out, _vcov_frame(w @ v @ w.T, times)
-

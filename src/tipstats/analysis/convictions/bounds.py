@@ -194,7 +194,11 @@ def _side_rate(panel: pd.DataFrame, convicted: np.ndarray, rows: np.ndarray, est
     if estimand == COUNTRY_AVERAGE:
         # countries as sorted codes: pandas' grouped sums in the order of sorted country codes, as by name
         country = pd.factorize(panel["iso3"].to_numpy()[rows], sort=True)[0]
-        by = pd.DataFrame({"convicted": convicted[rows], "population": population}).groupby(pd.Index(country)).sum()
+        by = (
+            pd.DataFrame({"convicted": convicted[rows], "population": population})
+            .groupby(pd.Index(country))
+            .sum()
+        )
         return float((by["convicted"] / by["population"]).mean() * 1e5)
     raise ValueError(f"estimand must be one of {', '.join(ESTIMANDS)}, not {estimand!r}")
 

@@ -403,7 +403,11 @@ def robustness_checks(
     leg = _default(legislation, "legislation")
     panel = _panel(conv, leg, False)
     # the caller's frames (None: the packaged datasets), so that the tables' own leave-one-out is reused
-    loo = loo if loo is not None else leave_one_out(convictions, legislation, window=window, min_share=min_share)
+    loo = (
+        loo
+        if loo is not None
+        else leave_one_out(convictions, legislation, window=window, min_share=min_share)
+    )
     top = influence(loo).set_index(["quantity", "sample", "estimator", "estimand"])
     nan = {"bound_low": np.nan, "bound_high": np.nan, "ci_low": np.nan, "ci_high": np.nan}
     rows = []
