@@ -46,11 +46,14 @@ def _dummies(values: pd.Series, levels: Sequence[Any], prefix: str) -> pd.DataFr
 
 @functools.cache
 def _negative_binomial_class() -> type:
-    """statsmodels' ``NegativeBinomial`` with the NB2 Hessian's parameter block as one matrix product.
+    """statsmodels' ``NegativeBinomial`` with the NB2 Hessian's parameter block as one matrix product
+    and the per-observation score in closed form.
 
     statsmodels fills that block one element at a time in Python (a sum over the rows per pair of
-    parameters: about 20,000 sums per call with country effects); the product gives the same matrix up
-    to rounding in the last digits. Every other part of the model is statsmodels' own.
+    parameters: about 20,000 sums per call with country effects) and differentiates the log-likelihood
+    numerically for the score of each observation (used by the cluster-robust covariance); both give
+    the same values up to rounding in the last digits (tests/test_analysis.py compares
+    them). Every other part of the model is statsmodels' own.
     """
     from scipy import special
     from statsmodels.discrete.discrete_model import NegativeBinomial
@@ -90,6 +93,18 @@ def _negative_binomial_class() -> type:
             ).sum()
             hess_arr[-1, -1] = dada
             return hess_arr
+
+        def score_obs(self, params):
+            # statsmodels differentiates the log-likelihood numerically (a complex step per parameter) for the
+            # cluster-robust covariance; this is its analytic NB2 score (`_score_nbin`), one row per observation
+            alpha = np.exp(params[-1]) if self._transparams else params[-1]
+            y = self.endog[:, None]
+            mu = self.predict(params[:-1])[:, None]
+            a1 = 1 / alpha
+            dparams = self.exog * a1 * (y - mu) / (mu + a1)
+            dgpart = special.digamma(y + a1) - special.digamma(a1)
+            dalpha = (dgpart + np.log(a1) - np.log(a1 + mu) - (y - mu) / (a1 + mu)) * -(alpha**-2)
+            return np.column_stack([dparams, dalpha * alpha if self._transparams else dalpha])
 
     return NegativeBinomialNB2
 
