@@ -153,7 +153,10 @@ def leave_one_out(
                              "value": full, "iso3": c,
                              "value_without": _tripling_point(panel, (rest, rest), base, end, estimand)})  # fmt: skip
     for sample, frame in _samples(panel, window, min_share, SAMPLES).items():
-        frame = two_cohort_panel(frame)
+        # only the columns the ratios read: the refits below copy the frame once per country
+        frame = two_cohort_panel(frame)[
+            ["iso3", "year", "usable", "convicted", "population", "pooled_cohort"]
+        ]
         countries = sorted(frame.loc[frame["usable"], "iso3"].unique())
         specs = [(POOLED_RATIO, e) for e in ESTIMANDS] + [(POISSON, POPULATION_WEIGHTED)]
         for estimator, estimand in specs:
