@@ -208,6 +208,7 @@ ESTIMATES_ONLY_CASES = [
         ("callaway_santanna", "never_treated"),
         ("imputation", "not_yet_treated"),
         ("sun_abraham", "never_treated"),
+        ("sun_abraham", "not_yet_treated"),
         ("twfe", "not_yet_treated"),
     ]
     for never in (True, False)
