@@ -697,3 +697,31 @@ def test_real_verdicts_are_complete(real_results):
     assert v["explanation"].str.len().gt(50).all()
     event = real_results["event"]
     assert event.groupby(["sample", "suppressed"]).size().eq(16).all()
+
+
+def test_negative_binomial_with_vectorised_hessian_and_score_matches_statsmodels():
+    """models.negative_binomial replaces two of statsmodels' NB2 computations; values and fits must not move."""
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
+    from tipstats.analysis.convictions.models import negative_binomial
+
+    rng = np.random.default_rng(3)
+    n = 400
+    x = np.column_stack([np.ones(n), rng.normal(size=(n, 4)), (np.arange(n) % 7 == 0).astype(float)])
+    offset = rng.normal(size=n) * 0.3
+    mu = np.exp(x @ np.array([0.5, 0.2, -0.1, 0.3, 0.0, 0.4]) + offset)
+    y = rng.negative_binomial(2.0, 2.0 / (2.0 + mu)).astype(float)
+    reference = NegativeBinomial(y, x, offset=offset, loglike_method="nb2")
+    model = negative_binomial(y, x, offset)
+    params = np.array([0.4, 0.1, -0.2, 0.3, 0.05, 0.3, 0.7])
+    for transformed in (True, False):  # ln(alpha) while fitting, alpha afterwards
+        reference._transparams = model._transparams = transformed
+        np.testing.assert_allclose(model.hessian(params), reference.hessian(params), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(
+            model.score_obs(params), reference.score_obs(params), rtol=1e-10, atol=1e-12
+        )
+    cluster = {"cov_type": "cluster", "cov_kwds": {"groups": np.arange(n) // 10}}
+    fits = [m.fit(method="newton", disp=0, **cluster) for m in (
+        NegativeBinomial(y, x, offset=offset, loglike_method="nb2"), negative_binomial(y, x, offset))]  # fmt: skip
+    np.testing.assert_allclose(fits[1].params, fits[0].params, rtol=1e-10)
+    np.testing.assert_allclose(fits[1].bse, fits[0].bse, rtol=1e-10)

@@ -187,3 +187,83 @@ def test_wooldridge_poisson_with_exposure_recovers_the_log_rate_ratio():
         assert out.loc[[-3, -2], "estimate"].abs().max() < 0.1
     print(f"\nwooldridge_poisson coverage {np.mean(covered):.3f} over {len(covered)} cells")
     assert np.mean(covered) >= 0.8
+
+
+# -- the estimates-only path (inference=False), used by the leave-one-country-out refits ----------------------
+
+
+def unbalanced(panel: pd.DataFrame, seed: int, share: float = 0.15) -> pd.DataFrame:
+    """The panel with a seeded share of its rows missing (diff-diff then treats it as repeated cross-sections),
+    and with cohorts of unequal sizes (half the units of the first cohort left out), so that weights matter."""
+    rng = np.random.default_rng(seed + 1000)
+    first = panel["first_treated"] == panel["first_treated"].min()
+    dropped = first & panel["unit"].isin(panel.loc[first, "unit"].unique()[::2])
+    return panel[(rng.uniform(size=len(panel)) > share) & ~dropped].reset_index(drop=True)
+
+
+ESTIMATES_ONLY_CASES = [
+    (estimator, control, never, balanced)
+    for estimator, control in [
+        ("callaway_santanna", "not_yet_treated"),
+        ("callaway_santanna", "never_treated"),
+        ("imputation", "not_yet_treated"),
+        ("sun_abraham", "never_treated"),
+        ("sun_abraham", "not_yet_treated"),
+        ("twfe", "not_yet_treated"),
+    ]
+    for never in (True, False)
+    for balanced in (True, False)
+    if never or control != "never_treated"
+]
+
+
+@pytest.mark.parametrize(("estimator", "control", "never", "balanced"), ESTIMATES_ONLY_CASES)
+def test_estimates_only_path_gives_the_full_fits_estimates(estimator, control, never, balanced):
+    for seed in range(3):
+        p = simulate(seed, never=never)
+        p = p if balanced else unbalanced(p, seed)
+        full = st.fit_event_study(p, estimator=estimator, control=control, event_window=WINDOW, seed=seed)
+        fast = st.fit_event_study(
+            p, estimator=estimator, control=control, event_window=WINDOW, seed=seed, inference=False
+        )
+        a, b = full.table.set_index("event_time"), fast.table.set_index("event_time")
+        # the imputation estimator's pre-period coefficients are its separate lead regression: not computed
+        compared = a.index >= (0 if estimator == "imputation" else WINDOW[0])
+        assert np.array_equal(a.loc[compared, "estimate"].isna(), b.loc[compared, "estimate"].isna())
+        assert a.loc[compared, "estimate"].notna().sum() >= 3
+        np.testing.assert_allclose(
+            b.loc[compared, "estimate"], a.loc[compared, "estimate"], rtol=1e-12, atol=0
+        )
+        assert (b["n_units"] == a["n_units"]).all()
+        if estimator == "imputation":
+            assert b.loc[b.index < -1, "estimate"].isna().all()
+        # no inference: missing intervals (0 at the reference period), no covariance, no library result
+        assert b.loc[b.index != -1, ["ci_low", "ci_high"]].isna().all().all()
+        assert (b.loc[-1, ["estimate", "ci_low", "ci_high"]] == 0.0).all()
+        assert fast.vcov is None and fast.native is None
+        assert full.vcov is not None or estimator == "imputation"
+
+
+def test_estimates_only_poisson_gives_the_full_fits_estimates():
+    for seed in range(2):
+        p, _ = poisson_panel(seed)
+        p = unbalanced(p, seed)
+        kw = {
+            "outcome": "count",
+            "estimator": "wooldridge_poisson",
+            "exposure": "population",
+            "event_window": WINDOW,
+        }
+        full, fast = st.fit_event_study(p, **kw), st.fit_event_study(p, inference=False, **kw)
+        np.testing.assert_allclose(fast.table["estimate"], full.table["estimate"], rtol=1e-12, atol=0)
+        assert fast.table.loc[fast.table["event_time"] != -1, "ci_low"].isna().all()
+
+
+def test_estimates_only_callaway_santanna_takes_the_library_on_a_balanced_panel():
+    # diff-diff's panel path (within-unit changes) is not reimplemented: a balanced panel goes to the library
+    def prepared(panel: pd.DataFrame) -> pd.DataFrame:
+        return st._prepare(panel, "unit", "year", "outcome", "first_treated", None, None)
+
+    p = simulate(0, never=True)
+    assert st._callaway_santanna_estimates(prepared(p), "not_yet_treated") is None
+    assert st._callaway_santanna_estimates(prepared(unbalanced(p, 0)), "not_yet_treated") is not None

@@ -103,8 +103,16 @@ def fit_event_study(
     exposure: str | None = None,
     cluster: str | None = None,
     seed: int = 0,
+    inference: bool = True,
 ) -> EventStudyFit:
-    """`event_study` with the covariance and the library's result kept (for `pretrend_test`, `honest_did`)."""
+    """`event_study` with the covariance and the library's result kept (for `pretrend_test`, `honest_did`).
+
+    ``inference=False`` gives the point estimates only, for refits that use nothing else (the leave-one-out):
+    ``ci_low`` and ``ci_high`` are missing (0 at the reference period), ``vcov`` and ``native`` are None. The
+    estimates are those of the full fit (see `_estimates_only`; tests/test_staggered.py compares them), except
+    that the imputation estimator has no pre-period coefficients (its leads are a separate regression, the one
+    of its pre-trend test).
+    """
     lo, hi = (int(event_window[0]), int(event_window[1]))
     if lo > -1 or hi < 0:
         raise ValueError(f"event_window must include -1 and 0, got {event_window!r}")
@@ -127,20 +135,67 @@ def fit_event_study(
     data = _prepare(panel, unit, time, outcome, first_treated, exposure, cluster)
     _check_controls(data, estimator, control)
     native = None
-    if estimator in ROBUST:
+    est, vcov = _estimates_only(data, estimator, control, cluster) if not inference else (None, None)
+    if est is None and estimator in ROBUST:
         est, vcov, native = _library(data, estimator, control, cluster is not None, seed)
-    elif estimator == "twfe":
+    elif est is None and estimator == "twfe":
         est, vcov = _twfe(data, lo, hi)
-    else:
-        est, vcov = _wooldridge_poisson(data, control, lo, hi)
-    grid = pd.DataFrame({"event_time": np.arange(lo, hi + 1)})
-    out = grid.merge(est, on="event_time", how="left")
-    counts = data[data["g"] > 0].assign(e=lambda d: d["t"] - d["g"]).groupby("e")["u"].nunique()
-    out["n_units"] = out["event_time"].map(counts).fillna(0).astype("int64")
-    out.insert(0, "estimator", estimator)
-    for col in ["estimate", "ci_low", "ci_high"]:
-        out[col] = out[col].astype("float64")
-    return EventStudyFit(estimator, control, out[COLUMNS], vcov, native, data, (lo, hi))
+    elif est is None:
+        est, vcov = _wooldridge_poisson(data, control, lo, hi, inference)
+    if not inference:
+        reference = est["event_time"] == -1
+        est = est.assign(ci_low=np.where(reference, 0.0, np.nan), ci_high=np.where(reference, 0.0, np.nan))
+        vcov, native = None, None
+    return EventStudyFit(
+        estimator, control, _window_table(estimator, est, data, lo, hi), vcov, native, data, (lo, hi)
+    )
+
+
+def _estimates_only(data: pd.DataFrame, estimator: str, control: str, cluster: str | None):
+    """(estimates, None) from the estimator's estimates-only computation, or (None, None) where there is none.
+
+    For the diff-diff estimators: the same point estimates from diff-diff's own building blocks (its solvers,
+    its cell means and weights) without its variance computations, most of their time. None for two-way fixed
+    effects (a small least-squares fit, kept as it is), Wooldridge Poisson (its fit skips only the cluster
+    covariance) and Callaway-Sant'Anna with ``cluster`` or on a balanced panel (diff-diff's panel path).
+    """
+    if estimator == "imputation":
+        return _imputation_estimates(data), None
+    if estimator == "sun_abraham":
+        return _sun_abraham_estimates(data), None
+    if estimator == "callaway_santanna" and cluster is None:
+        return _callaway_santanna_estimates(data, control), None
+    return None, None
+
+
+def _window_table(estimator: str, est: pd.DataFrame, data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
+    """The estimates on the window's event times (missing where not estimated), with the treated units behind each.
+
+    Arrays rather than a merge and a grouped count: it runs once per fit, hundreds of times in the leave-one-out.
+    """
+    times = np.arange(lo, hi + 1)
+    at = pd.Index(est["event_time"].to_numpy()).get_indexer(times)  # -1: not estimated
+
+    def column(name: str) -> np.ndarray:
+        values = est[name].to_numpy(dtype="float64")
+        return (
+            np.where(at >= 0, values[np.maximum(at, 0)], np.nan)
+            if len(values)
+            else np.full(len(times), np.nan)
+        )
+
+    g, t, u = (data[c].to_numpy() for c in ("g", "t", "u"))
+    treated = g > 0
+    pairs = np.unique(np.column_stack([t[treated] - g[treated], u[treated]]), axis=0)
+    e, n = (
+        np.unique(pairs[:, 0], return_counts=True) if len(pairs) else (np.array([]), np.array([], dtype=int))
+    )
+    found = pd.Index(e).get_indexer(times.astype("float64"))
+    n_units = np.where(found >= 0, n[np.maximum(found, 0)] if len(n) else 0, 0).astype("int64")
+    return pd.DataFrame(
+        {"estimator": estimator, "event_time": times, "estimate": column("estimate"), "ci_low": column("ci_low"),
+         "ci_high": column("ci_high"), "n_units": n_units}
+    )[COLUMNS]  # fmt: skip
 
 
 PRETREND_METHODS = {
@@ -256,30 +311,30 @@ def honest_did(
 
 
 def _prepare(panel, unit, time, outcome, first_treated, exposure, cluster) -> pd.DataFrame:
-    g = pd.to_numeric(panel[first_treated], errors="raise").astype("float64")
-    t = pd.to_numeric(panel[time], errors="raise").astype("float64")
-    y = pd.to_numeric(panel[outcome], errors="raise").astype("float64")
-    data = pd.DataFrame(
-        {
-            "u": pd.factorize(panel[unit], sort=True)[0],
-            "t": t.to_numpy(),
-            "y": y.to_numpy(),
-            "g": g.fillna(0).to_numpy(),
-        }
-    )
+    g = pd.to_numeric(panel[first_treated], errors="raise").astype("float64").to_numpy()
+    t = pd.to_numeric(panel[time], errors="raise").astype("float64").to_numpy()
+    y = pd.to_numeric(panel[outcome], errors="raise").astype("float64").to_numpy()
+    columns = {"u": pd.factorize(panel[unit], sort=True)[0], "t": t, "y": y, "g": np.nan_to_num(g, nan=0.0)}
+    keep = ~np.isnan(y) & ~np.isnan(t)
     if exposure:
-        data["x"] = pd.to_numeric(panel[exposure], errors="raise").astype("float64").to_numpy()
-    data["c"] = pd.factorize(panel[cluster], sort=True)[0] if cluster else data["u"]
-    keep = data["y"].notna() & data["t"].notna() & (data["x"].gt(0) if exposure else True)
-    data = data[keep].sort_values(["u", "t"]).reset_index(drop=True)
-    if data.duplicated(["u", "t"]).any():
+        columns["x"] = pd.to_numeric(panel[exposure], errors="raise").astype("float64").to_numpy()
+        keep &= columns["x"] > 0
+    columns["c"] = pd.factorize(panel[cluster], sort=True)[0] if cluster else columns["u"]
+    # rows by unit and period (a stable sort, as sort_values on the two columns), as arrays: this runs per fit
+    order = np.flatnonzero(keep)
+    order = order[np.lexsort((t[order], columns["u"][order]))]
+    u, t = columns["u"][order], t[order]
+    if len(u) > 1 and np.any((u[1:] == u[:-1]) & (t[1:] == t[:-1])):
         raise ValueError("panel has more than one row for a unit and period")
     # a treated unit never observed untreated (treated from the panel's first period, or in an unbalanced panel
     # first observed after its treatment) has no untreated period: no estimator can compare it with itself, and
     # its unit effect is collinear with its own cohort's effects
-    untreated = (data["g"] == 0) | (data["t"] < data["g"])
-    ever_untreated = untreated.groupby(data["u"]).transform("any")
-    return data[ever_untreated].reset_index(drop=True)
+    g = columns["g"][order]
+    untreated = (g == 0) | (t < g)
+    unit_index = np.unique(u, return_inverse=True)[1]
+    ever_untreated = np.bincount(unit_index, weights=untreated)[unit_index] > 0
+    rows = order[ever_untreated]
+    return pd.DataFrame({name: values[rows] for name, values in columns.items()})
 
 
 def _check_controls(data: pd.DataFrame, estimator: str, control: str) -> None:
@@ -375,9 +430,8 @@ def _dummies(codes: np.ndarray, drop_first: bool = True) -> np.ndarray:
     return mat[:, 1:] if drop_first else mat
 
 
-def _twfe(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
-    import statsmodels.api as sm
-
+def _twfe_design(data: pd.DataFrame, lo: int, hi: int) -> tuple[np.ndarray, list[int]]:
+    """Intercept, event-time dummies (ends binned, -1 left out), unit and period dummies; the event times."""
     treated = data["g"].to_numpy() > 0
     e = np.where(treated, data["t"].to_numpy() - data["g"].to_numpy(), np.nan)
     e_bin = np.clip(e, lo, hi)
@@ -386,13 +440,198 @@ def _twfe(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
     x = np.column_stack(
         [np.ones(len(data)), ev, _dummies(data["u"].to_numpy()), _dummies(data["t"].to_numpy())]
     )
+    return x, times
+
+
+def _with_reference(out: pd.DataFrame) -> pd.DataFrame:
+    ref = pd.DataFrame({"event_time": [-1], "estimate": [0.0], "ci_low": [0.0], "ci_high": [0.0]})
+    return pd.concat([out, ref]).sort_values("event_time").reset_index(drop=True)
+
+
+def _twfe(data: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
+    import statsmodels.api as sm
+
+    x, times = _twfe_design(data, lo, hi)
     fit = sm.OLS(data["y"].to_numpy(), x).fit(cov_type="cluster", cov_kwds={"groups": data["c"].to_numpy()})
     b = np.asarray(fit.params)[1 : 1 + len(times)]
     se = np.asarray(fit.bse)[1 : 1 + len(times)]
     out = pd.DataFrame({"event_time": times, "estimate": b, "ci_low": b - _Z * se, "ci_high": b + _Z * se})
-    ref = pd.DataFrame({"event_time": [-1], "estimate": [0.0], "ci_low": [0.0], "ci_high": [0.0]})
     v = np.asarray(fit.cov_params())[1 : 1 + len(times), 1 : 1 + len(times)]
-    return pd.concat([out, ref]).sort_values("event_time").reset_index(drop=True), _vcov_frame(v, times)
+    return _with_reference(out), _vcov_frame(v, times)
+
+
+def _imputation_estimates(data: pd.DataFrame) -> pd.DataFrame:
+    """Borusyak-Jaravel-Spiess point estimates, computed as diff-diff's ``ImputationDiD`` computes them.
+
+    Unit and period effects are fitted on the untreated observations (never treated, or before the first
+    treated period) with diff-diff's own solver (alternating projections to its tolerance: an exact
+    least-squares solve differs in the eighth digit, which a difference of two estimates can make visible);
+    each treated observation's effect is its outcome minus the imputed untreated one (missing where its unit or
+    period has no untreated observation); the estimate at event time h is the mean of the finite effects at h.
+    Without never-treated units, event times from the gap between the first and the last cohort on have no
+    comparison and are missing. No anticipation, no covariates, no weights (as `_library` fits it).
+    """
+    from diff_diff.utils import _iterative_fe_solve
+
+    g, t, y, u = (data[c].to_numpy() for c in ("g", "t", "y", "u"))
+    treated = (g > 0) & (t >= g)
+    unit_code, units = pd.factorize(u[~treated], sort=False)
+    period_code, periods = pd.factorize(t[~treated], sort=False)
+    unit_fe, period_fe = _iterative_fe_solve(
+        np.asarray(y[~treated], dtype=np.float64), unit_code.astype(np.intp), period_code.astype(np.intp),
+        len(units), len(periods), method_name="ImputationDiD iterative FE solver",
+    )  # fmt: skip
+    unit_of = dict(zip(units, unit_fe, strict=True))
+    period_of = dict(zip(periods, period_fe, strict=True))
+    imputed = np.array([unit_of.get(a, np.nan) for a in u[treated]], dtype="float64") + np.array(
+        [period_of.get(b, np.nan) for b in t[treated]], dtype="float64"
+    )
+    effect = y[treated] - imputed
+    horizon = t[treated] - g[treated]
+    cohorts = np.unique(g[g > 0])
+    gap = cohorts.max() - cohorts.min() if not (g == 0).any() and len(cohorts) > 1 else np.inf
+    rows = [(-1, 0.0)]
+    for h in np.unique(horizon):
+        at_h = effect[horizon == h]
+        finite = at_h[np.isfinite(at_h)]
+        rows.append((int(h), float(np.mean(finite)) if len(finite) and h < gap else np.nan))
+    out = pd.DataFrame(rows, columns=["event_time", "estimate"]).assign(ci_low=np.nan, ci_high=np.nan)
+    return out.sort_values("event_time").reset_index(drop=True)
+
+
+def _callaway_santanna_estimates(data: pd.DataFrame, control: str) -> pd.DataFrame | None:
+    """Callaway-Sant'Anna event-study estimates as diff-diff computes them for an unbalanced panel, or None.
+
+    diff-diff (``allow_unbalanced_panel=True``, universal base period, no covariates, no anticipation) treats an
+    unbalanced panel as repeated cross-sections: for cohort g with base period b (the last period before g) and
+    each other period t, ATT(g, t) = (mean y of the cohort at t - mean y of the controls at t) - (the same at
+    b), the controls being the never-treated units and, with not-yet-treated controls, the units first treated
+    after max(t, b); a cell with no observation on one of the four sides is not estimated. The estimate at
+    event time e is the average of the estimated cells with t - g = e weighted by the cohorts' numbers of units,
+    the reference cells (g, b) entering with an effect of 0. A balanced panel (diff-diff's panel path, within-
+    unit changes) gives None: the caller then fits the library.
+    """
+    import bisect
+
+    u, t, y, g = (data[c].to_numpy() for c in ("u", "t", "y", "g"))
+    periods = sorted(np.unique(t).tolist())
+    if len(data) == len(np.unique(u)) * len(periods):
+        return None
+    cohorts = sorted(np.unique(g[g > 0]).tolist())
+    first_rows = np.unique(u, return_index=True)[1]
+    unit_cohort = g[first_rows]
+    mass = {c: float(np.sum(np.ones(len(first_rows))[unit_cohort == c])) for c in cohorts}
+    never = g == 0
+    cells: dict[float, list[tuple[float, float, bool]]] = {}  # event time: (effect, weight, reference)
+
+    def mean(values: np.ndarray) -> float:
+        w = np.ones(len(values))  # diff-diff's unit weights (pweights of 1), normalised as it does
+        return float(np.sum(w / np.sum(w) * values))
+
+    references = []
+    for c in cohorts:
+        position = bisect.bisect_left(periods, c)
+        base = periods[position - 1] if position > 0 else None
+        if base is None:
+            continue
+        references.append((c, base))
+        treated = g == c
+        at_base = t == base
+        for period in periods:
+            if period == base:
+                continue
+            # not-yet-treated: also the units first treated after both periods (other cohorts than g)
+            later = (g > max(period, base)) & (g != c)
+            controls = never if control == "never_treated" else never | later
+            at_t = t == period
+            sides = [treated & at_t, treated & at_base, controls & at_t, controls & at_base]
+            if not all(side.any() for side in sides):
+                continue
+            gt, gs, ct, cs = (mean(y[side]) for side in sides)
+            att = (gt - ct) - (gs - cs)
+            if np.isfinite(att):
+                cells.setdefault(period - c, []).append((att, mass[c], False))
+    for c, base in references:
+        if mass[c] > 0:
+            cells.setdefault(base - c, []).append((0.0, mass[c], True))
+    rows = []
+    for e in sorted(cells):
+        effects = np.array([cell[0] for cell in cells[e]])
+        weights = np.array([cell[1] for cell in cells[e]], dtype=float)
+        if all(cell[2] for cell in cells[e]):
+            rows.append((int(e), 0.0))
+            continue
+        weights = weights / np.sum(weights)
+        rows.append((int(e), float(np.sum(weights * effects))))
+    if -1 not in {e for e, _ in rows}:
+        rows.append((-1, 0.0))
+    out = pd.DataFrame(rows, columns=["event_time", "estimate"]).assign(ci_low=np.nan, ci_high=np.nan)
+    return out.sort_values("event_time").reset_index(drop=True)
+
+
+def _sun_abraham_estimates(data: pd.DataFrame) -> pd.DataFrame:
+    """Sun-Abraham event-study estimates computed as diff-diff's ``SunAbraham`` computes them, without its SEs.
+
+    The interaction of each cohort with each of its observed event times (-1 left out) is regressed on the
+    outcome after diff-diff's own two-way within transformation (alternating projections to its tolerance, so
+    the same demeaned columns, snapped to 0 where the fixed effects absorb them) and its own least-squares
+    solver; the estimate at event time e averages the cohorts' coefficients at e weighted by their numbers of
+    observations there. Without never-treated units the last-treated cohort is the control, as in `_library`.
+    diff-diff builds the interaction columns and the cluster-robust covariance with one pandas operation per
+    cell; the columns are built here in one pass and the covariance is not computed.
+    """
+    from diff_diff.linalg import solve_ols
+    from diff_diff.utils import pre_demean_norms, snap_absorbed_regressors, within_transform
+
+    frame = data.assign(g=data["g"].astype("int64"), t=data["t"].astype("int64"))
+    if not (frame["g"] == 0).any():
+        last = frame["g"].max()
+        frame = frame[~((frame["g"] == last) & (frame["t"] >= last))]
+        frame = frame[frame["t"] < last].assign(g=lambda f: f["g"].where(f["g"] != last, 0))
+    g, t = frame["g"].to_numpy(), frame["t"].to_numpy()
+    cohorts = sorted(np.unique(g[g > 0]).tolist())
+    rel = np.where(g > 0, t - g, np.nan)
+    periods = sorted({int(e) for e in np.unique(rel[g > 0])} - {-1})
+    columns: dict[str, np.ndarray] = {}
+    cells: list[tuple[int, int]] = []
+    for c in cohorts:
+        in_cohort = g == c
+        for e in periods:
+            indicator = (in_cohort & (rel == e)).astype(float)
+            if indicator.sum() > 0:
+                columns[f"_D_{c}_{e}"] = indicator
+                cells.append((c, e))
+    names = list(columns)
+    design = pd.DataFrame({"u": frame["u"].to_numpy(), "t": t, "y": frame["y"].to_numpy(), **columns})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        norms = pre_demean_norms(design, names, weights=None)
+        demeaned = within_transform(design, ["y", *names], "u", "t", suffix="_dm", weights=None)
+        snap_absorbed_regressors(
+            demeaned, names, norms, absorbed_desc="unit 'u' and time 't' fixed effects",
+            group_vars=["u", "t"], rank_deficient_action="warn", suffix="_dm", weights=None,
+        )  # fmt: skip
+        coef = solve_ols(
+            demeaned[[f"{n}_dm" for n in names]].to_numpy(), demeaned["y_dm"].to_numpy(),
+            return_vcov=False, rank_deficient_action="warn",
+        )[0]  # fmt: skip
+    effect = dict(zip(cells, coef, strict=True))
+    size = pd.Series(1, index=pd.MultiIndex.from_arrays([g[g > 0], rel[g > 0]])).groupby(level=[0, 1]).size()
+    rows = [(-1, 0.0)]
+    for e in periods:
+        at_e = [c for c in cohorts if (c, e) in effect]
+        if not at_e:
+            continue
+        counts = {c: size.get((c, float(e)), 0) for c in at_e}
+        total = sum(counts.values())
+        if total == 0:
+            continue
+        estimate = 0.0
+        for c in at_e:
+            estimate += counts[c] / total * effect[(c, e)]
+        rows.append((e, float(estimate)))
+    out = pd.DataFrame(rows, columns=["event_time", "estimate"]).assign(ci_low=np.nan, ci_high=np.nan)
+    return out.sort_values("event_time").reset_index(drop=True)
 
 
 def _poisson_identified(d: pd.DataFrame, control: str, lo: int, hi: int) -> pd.DataFrame:
@@ -420,7 +659,9 @@ def _poisson_identified(d: pd.DataFrame, control: str, lo: int, hi: int) -> pd.D
             return d
 
 
-def _wooldridge_poisson(data: pd.DataFrame, control: str, lo: int, hi: int) -> pd.DataFrame:
+def _wooldridge_poisson(
+    data: pd.DataFrame, control: str, lo: int, hi: int, inference: bool = True
+) -> pd.DataFrame:
     """Poisson extended TWFE: a coefficient per (cohort, event time) cell in the window except -1.
 
     Observations of treated units outside the window are dropped (they would otherwise act as controls); with
@@ -442,7 +683,10 @@ def _wooldridge_poisson(data: pd.DataFrame, control: str, lo: int, hi: int) -> p
     cols = [((g == a) & (e == b)).astype("float64") for a, b in cells]
     x = np.column_stack([np.ones(len(d)), *cols, _dummies(d["u"].to_numpy()), _dummies(d["t"].to_numpy())])
     model = sm.GLM(d["y"].to_numpy(), x, family=sm.families.Poisson(), offset=np.log(d["x"].to_numpy()))
-    fit = model.fit(cov_type="cluster", cov_kwds={"groups": d["c"].to_numpy()}, maxiter=200)
+    if not inference:  # the same iterations; the cluster-robust covariance is what costs
+        fit = model.fit(maxiter=200)
+    else:
+        fit = model.fit(cov_type="cluster", cov_kwds={"groups": d["c"].to_numpy()}, maxiter=200)
     b = np.asarray(fit.params)[1 : 1 + len(cells)]
     v = np.asarray(fit.cov_params())[1 : 1 + len(cells), 1 : 1 + len(cells)]
     size = np.array([((g == a) & (e == k)).sum() for a, k in cells], dtype="float64")

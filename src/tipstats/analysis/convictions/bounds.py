@@ -187,14 +187,18 @@ def _side_rate(panel: pd.DataFrame, convicted: np.ndarray, rows: np.ndarray, est
     """Rate per 100,000 of one side of a ratio: pooled over the rows, or the mean of country rates."""
     if not rows.any():
         return np.nan
-    frame = pd.DataFrame(
-        {"iso3": panel["iso3"].to_numpy()[rows], "convicted": convicted[rows],
-         "population": panel["population"].to_numpy(dtype="float64")[rows]}
-    )  # fmt: skip
+    population = panel["population"].to_numpy(dtype="float64")[rows]
     if estimand == POPULATION_WEIGHTED:
-        return float(frame["convicted"].sum() / frame["population"].sum() * 1e5)
+        # np.nansum is pandas' skipna sum (missing as 0, the same pairwise summation), without a frame
+        return float(np.nansum(convicted[rows]) / np.nansum(population) * 1e5)
     if estimand == COUNTRY_AVERAGE:
-        by = frame.groupby("iso3")[["convicted", "population"]].sum()
+        # countries as sorted codes: pandas' grouped sums in the order of sorted country codes, as by name
+        country = pd.factorize(panel["iso3"].to_numpy()[rows], sort=True)[0]
+        by = (
+            pd.DataFrame({"convicted": convicted[rows], "population": population})
+            .groupby(pd.Index(country))
+            .sum()
+        )
         return float((by["convicted"] / by["population"]).mean() * 1e5)
     raise ValueError(f"estimand must be one of {', '.join(ESTIMANDS)}, not {estimand!r}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -37,10 +38,80 @@ from tipstats.facts import (
 
 
 def _dummies(values: pd.Series, levels: Sequence[Any], prefix: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {f"{prefix}[{level}]": (values == level).astype("float64").to_numpy() for level in levels},
-        index=values.index,
-    )
+    """One 0/1 column per level (``values == level``), from one lookup of the values among the levels."""
+    position = pd.Index(list(levels)).get_indexer(values)  # -1: not one of the levels
+    matrix = (position[:, None] == np.arange(len(levels))[None, :]).astype("float64")
+    return pd.DataFrame(matrix, columns=[f"{prefix}[{level}]" for level in levels], index=values.index)
+
+
+@functools.cache
+def _negative_binomial_class() -> type:
+    """statsmodels' ``NegativeBinomial`` with the NB2 Hessian's parameter block as one matrix product
+    and the per-observation score in closed form.
+
+    statsmodels fills that block one element at a time in Python (a sum over the rows per pair of
+    parameters: about 20,000 sums per call with country effects) and differentiates the log-likelihood
+    numerically for the score of each observation (used by the cluster-robust covariance); both give
+    the same values up to rounding in the last digits (tests/test_analysis.py compares
+    them). Every other part of the model is statsmodels' own.
+    """
+    from scipy import special
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
+    class NegativeBinomialNB2(NegativeBinomial):
+        def _hessian_nb2(self, params):
+            if self.loglike_method != "nb2":
+                raise ValueError("the vectorised Hessian is the NB2 model's")
+            alpha = np.exp(params[-1]) if self._transparams else params[-1]
+            a1 = 1 / alpha
+            params = params[:-1]
+            exog = self.exog
+            y = self.endog[:, None]
+            mu = self.predict(params)[:, None]
+            prob = a1 / (a1 + mu)
+            dgpart = special.digamma(a1 + y) - special.digamma(a1)
+            dim = exog.shape[1]
+            hess_arr = np.empty((dim + 1, dim + 1))
+            const_arr = a1 * mu * (a1 + y) / (mu + a1) ** 2
+            hess_arr[:-1, :-1] = -(exog * const_arr).T @ exog
+            dldpda = -np.sum(mu * exog * (y - mu) * a1**2 / (mu + a1) ** 2, axis=0)
+            hess_arr[-1, :-1] = dldpda
+            hess_arr[:-1, -1] = dldpda
+            da1 = -(alpha**-2)
+            da2 = 2 * alpha**-3
+            dalpha = da1 * (dgpart + np.log(prob) - (y - mu) / (a1 + mu))
+            dada = (
+                da2 * dalpha / da1
+                + da1**2
+                * (
+                    special.polygamma(1, a1 + y)
+                    - special.polygamma(1, a1)
+                    + 1 / a1
+                    - 1 / (a1 + mu)
+                    + (y - mu) / (mu + a1) ** 2
+                )
+            ).sum()
+            hess_arr[-1, -1] = dada
+            return hess_arr
+
+        def score_obs(self, params):
+            # statsmodels differentiates the log-likelihood numerically (a complex step per parameter) for the
+            # cluster-robust covariance; this is its analytic NB2 score (`_score_nbin`), one row per observation
+            alpha = np.exp(params[-1]) if self._transparams else params[-1]
+            y = self.endog[:, None]
+            mu = self.predict(params[:-1])[:, None]
+            a1 = 1 / alpha
+            dparams = self.exog * a1 * (y - mu) / (mu + a1)
+            dgpart = special.digamma(y + a1) - special.digamma(a1)
+            dalpha = (dgpart + np.log(a1) - np.log(a1 + mu) - (y - mu) / (a1 + mu)) * -(alpha**-2)
+            return np.column_stack([dparams, dalpha * alpha if self._transparams else dalpha])
+
+    return NegativeBinomialNB2
+
+
+def negative_binomial(endog, exog, offset):
+    """An NB2 model (statsmodels ``NegativeBinomial(..., loglike_method="nb2")``, faster Hessian)."""
+    return _negative_binomial_class()(endog, exog, offset=offset, loglike_method="nb2")
 
 
 def _fit_count_model(frame: pd.DataFrame, group: str, reference: str, model: str) -> list[dict[str, Any]]:
@@ -48,10 +119,10 @@ def _fit_count_model(frame: pd.DataFrame, group: str, reference: str, model: str
     from tipstats.optional import require
 
     sm = require("statsmodels.api", "the convictions count model (tipstats.analysis.convictions)")
-    from statsmodels.discrete.discrete_model import NegativeBinomial
 
     data = frame[frame["usable"] & (frame["population"] > 0)].reset_index(drop=True)
-    levels = [level for level in _ORDERS["cohort"] if level in set(data[group])]
+    present = set(data[group])  # once, not once per level
+    levels = [level for level in _ORDERS["cohort"] if level in present]
     n_obs, n_countries = len(data), int(data["iso3"].nunique())
     counts = {
         level: (int((data[group] == level).sum()), int(data.loc[data[group] == level, "iso3"].nunique()))
@@ -101,7 +172,7 @@ def _fit_count_model(frame: pd.DataFrame, group: str, reference: str, model: str
     elif model == NEGBIN:
         poisson = sm.GLM(endog, exog, family=sm.families.Poisson(), offset=offset).fit(wls_method="qr")
         start = np.append(poisson.params.to_numpy(), 1.0)
-        result = NegativeBinomial(endog, exog, offset=offset, loglike_method="nb2").fit(
+        result = negative_binomial(endog, exog, offset).fit(
             start_params=start, method="bfgs", maxiter=2000, disp=0, **cluster
         )
         converged = bool(result.mle_retvals.get("converged", False))

@@ -63,7 +63,7 @@ from tipstats.analysis.convictions.bounds import (
     two_cohort_panel,
     years_label,
 )
-from tipstats.analysis.convictions.models import _dummies, cohort_rate_ratios
+from tipstats.analysis.convictions.models import _dummies, cohort_rate_ratios, negative_binomial
 from tipstats.analysis.convictions.panel import _samples, analysis_panel
 from tipstats.cache import cached_when_default
 from tipstats.facts import COHORT_BEFORE, COHORT_LATER, PROTOCOL_YEAR
@@ -153,7 +153,10 @@ def leave_one_out(
                              "value": full, "iso3": c,
                              "value_without": _tripling_point(panel, (rest, rest), base, end, estimand)})  # fmt: skip
     for sample, frame in _samples(panel, window, min_share, SAMPLES).items():
-        frame = two_cohort_panel(frame)
+        # only the columns the ratios read: the refits below copy the frame once per country
+        frame = two_cohort_panel(frame)[
+            ["iso3", "year", "usable", "convicted", "population", "pooled_cohort"]
+        ]
         countries = sorted(frame.loc[frame["usable"], "iso3"].unique())
         specs = [(POOLED_RATIO, e) for e in ESTIMANDS] + [(POISSON, POPULATION_WEIGHTED)]
         for estimator, estimand in specs:
@@ -211,7 +214,6 @@ def _two_way_change(frame: pd.DataFrame, base_years, end_years, model: str) -> d
     from tipstats.optional import require
 
     sm = require("statsmodels.api", "the convictions count models (tipstats.analysis.convictions)")
-    from statsmodels.discrete.discrete_model import NegativeBinomial
 
     data = frame[frame["usable"] & (frame["population"] > 0)].reset_index(drop=True)
     years = sorted(data["year"].unique())
@@ -233,7 +235,7 @@ def _two_way_change(frame: pd.DataFrame, base_years, end_years, model: str) -> d
     elif model == NEGBIN:
         start = np.append(poisson.fit(wls_method="qr").params.to_numpy(), 0.5)
         try:
-            result = NegativeBinomial(endog, exog, offset=offset, loglike_method="nb2").fit(
+            result = negative_binomial(endog, exog, offset).fit(
                 start_params=start, method="newton", maxiter=200, disp=0, **cluster
             )
         except np.linalg.LinAlgError:
@@ -290,8 +292,14 @@ def _tripling_specs(panel: pd.DataFrame, window: tuple[int, int], min_share: flo
 
 
 def _rate_ratio_specs(
-    convictions: pd.DataFrame, legislation: pd.DataFrame, min_share: float
+    convictions: pd.DataFrame,
+    legislation: pd.DataFrame,
+    min_share: float,
+    given: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
 ) -> list[dict[str, Any]]:
+    """``given``: the frames the caller was passed (None for the packaged datasets), for the count model fits
+    on the whole data, which then come from the results cache (:func:`robustness_checks` fits the same)."""
+    given_conv, given_leg = given if given is not None else (convictions, legislation)
     rows = []
     for us_tip, yardstick in ((False, KELLEY_ONLY), (True, WITH_US_TIP)):
         panel = _panel(convictions, legislation, us_tip)
@@ -314,7 +322,7 @@ def _rate_ratio_specs(
                 (NEGBIN, cohort_rate_ratios(conv_two, legislation, models=(NEGBIN,), window=window,
                                             min_share=min_share, treatments=(HEADLINE_TREATMENT,),
                                             specifications=(SPEC_POOLED,), extend_with_us_tip=us_tip)),
-                (POISSON_THREE_LEVELS, cohort_rate_ratios(convictions, legislation, models=(POISSON,), window=window,
+                (POISSON_THREE_LEVELS, cohort_rate_ratios(given_conv, given_leg, models=(POISSON,), window=window,
                                                           min_share=min_share, treatments=(HEADLINE_TREATMENT,),
                                                           specifications=(SPEC_POOLED,), extend_with_us_tip=us_tip)),
             ]  # fmt: skip
@@ -351,7 +359,7 @@ def specification_curve(
     conv = _default(convictions, "convictions")
     leg = _default(legislation, "legislation")
     rows = _tripling_specs(_panel(conv, leg, False), window, min_share) + _rate_ratio_specs(
-        conv, leg, min_share
+        conv, leg, min_share, given=(convictions, legislation)
     )
     out = pd.DataFrame(rows)
     out["claim_value"] = out["quantity"].map(CLAIM_VALUES)
@@ -397,7 +405,12 @@ def robustness_checks(
     conv = _default(convictions, "convictions")
     leg = _default(legislation, "legislation")
     panel = _panel(conv, leg, False)
-    loo = loo if loo is not None else leave_one_out(conv, leg, window=window, min_share=min_share)
+    # the caller's frames (None: the packaged datasets), so that the tables' own leave-one-out is reused
+    loo = (
+        loo
+        if loo is not None
+        else leave_one_out(convictions, legislation, window=window, min_share=min_share)
+    )
     top = influence(loo).set_index(["quantity", "sample", "estimator", "estimand"])
     nan = {"bound_low": np.nan, "bound_high": np.nan, "ci_low": np.nan, "ci_high": np.nan}
     rows = []
@@ -430,7 +443,7 @@ def robustness_checks(
         treatments=(HEADLINE_TREATMENT,), specifications=(SPEC_POOLED,),
     )  # fmt: skip
     three = cohort_rate_ratios(
-        conv, leg, models=(POISSON,), window=window, min_share=min_share, treatments=(HEADLINE_TREATMENT,),
+        convictions, legislation, models=(POISSON,), window=window, min_share=min_share, treatments=(HEADLINE_TREATMENT,),
         specifications=(SPEC_POOLED,),
     )  # fmt: skip
     for sample in SAMPLES:

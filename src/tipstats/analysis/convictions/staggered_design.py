@@ -154,7 +154,14 @@ def design_panel(
     return out
 
 
-def _fit(panel: pd.DataFrame, estimator: str, control: str, event_window: tuple[int, int], seed: int):
+def _fit(
+    panel: pd.DataFrame,
+    estimator: str,
+    control: str,
+    event_window: tuple[int, int],
+    seed: int,
+    inference: bool = True,
+):
     poisson = estimator == "wooldridge_poisson"
     return staggered.fit_event_study(
         panel,
@@ -167,7 +174,25 @@ def _fit(panel: pd.DataFrame, estimator: str, control: str, event_window: tuple[
         event_window=event_window,
         exposure="population" if poisson else None,
         seed=seed,
+        inference=inference,
     )
+
+
+#: Fits on the packaged datasets, keyed by the cache's inputs key and what the fit depends on: the comparison,
+#: the pre-trend tests and the HonestDiD bounds use the same fits, computed once per process (and data change).
+_PACKAGED_FITS: dict[tuple, tuple[pd.DataFrame, Any]] = {}
+
+
+def _packaged_key() -> str | None:
+    from tipstats.cache import inputs_key
+
+    try:
+        key = inputs_key()
+    except OSError:
+        return None
+    if any(k[0] != key for k in _PACKAGED_FITS):
+        _PACKAGED_FITS.clear()  # the data or the code changed: the fits kept are stale
+    return key
 
 
 def _fits(
@@ -179,13 +204,24 @@ def _fits(
     window: tuple[int, int],
     seed: int,
 ) -> list[tuple[str, pd.DataFrame, Any]]:
+    """(yardstick, design panel, fit) per yardstick and specification; callers read the fits, never change them."""
+    data_key = _packaged_key() if convictions is None and legislation is None else None
     conv = _default(convictions, "convictions")
     leg = _default(legislation, "legislation")
     out = []
     for yardstick in yardsticks:
-        panel = design_panel(conv, leg, yardstick=yardstick, window=window)
+        panel = None
         for estimator, control in specifications:
-            out.append((yardstick, panel, _fit(panel, estimator, control, event_window, seed)))
+            key = (data_key, yardstick, estimator, control, tuple(event_window), tuple(window), seed)
+            if data_key is not None and key in _PACKAGED_FITS:
+                out.append((yardstick, *_PACKAGED_FITS[key]))
+                continue
+            if panel is None:
+                panel = design_panel(conv, leg, yardstick=yardstick, window=window)
+            fit = _fit(panel, estimator, control, event_window, seed)
+            if data_key is not None:
+                _PACKAGED_FITS[key] = (panel, fit)
+            out.append((yardstick, panel, fit))
     return out
 
 
@@ -425,12 +461,13 @@ def leave_one_country_out(
     countries = np.array(sorted(panel["iso3"].unique()))
     rows = []
     for estimator, control in specifications:
-        whole = _fit(panel, estimator, control, event_window, seed)
+        # point estimates only (no interval is used here), the full fit and the refits alike
+        whole = _fit(panel, estimator, control, event_window, seed, inference=False)
         full = post_average(whole.table)
         label = specification_label(estimator, control)
         # the countries the fit uses (a country treated before the panel's first year has no pre-period)
         for iso3 in countries[np.unique(whole.data["u"].to_numpy())]:
-            fit = _fit(panel[panel["iso3"] != iso3], estimator, control, event_window, seed)
+            fit = _fit(panel[panel["iso3"] != iso3], estimator, control, event_window, seed, inference=False)
             value = post_average(fit.table)
             rows.append(
                 {
