@@ -55,8 +55,14 @@ GOAL = 1.2  # issue 16: first load and every warm load within 1.2x the plain pan
 FIRST_LOAD_DATASET = "glotip"
 ENVS = ("user_install", "development")
 
-# The environment of every measured process: no data folder override, so each install reads its own copy.
-CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {"TIPSTATS_DATA_DIR", "VIRTUAL_ENV"}}
+# The environment of every measured process: no data folder override, so each install reads its own copy; none
+# of make's own variables, so that a `make all` measured under `make bench` runs as from a shell, with its own
+# jobs (with the parent's jobserver it would share the parent's slots, and run one job at a time).
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in {"TIPSTATS_DATA_DIR", "VIRTUAL_ENV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+}
 
 FIRST_LOAD = """
 import sys, time
@@ -276,8 +282,8 @@ MAKE_KEYS = ("make_all_from_clean", "make_all_nothing_to_do", "claims_warm", "ma
 CLONE_KEYS = ("fresh_clone_make_all", "fresh_clones_identical")
 # What a clone's build writes besides its outputs: the environment, make's stamps and caches.
 NOT_OUTPUTS = {".git", ".venv", ".make", "__pycache__", ".pytest_cache", ".ruff_cache"}
-# Make's own variables of a `make bench` run: a clone's `make all` gets a shell's environment, not its jobserver.
-MAKE_VARIABLES = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "TIPSTATS_CACHE_DIR"}
+# A clone's build uses its own results cache (.make/cache of the clone), as a fresh clone does.
+NOT_FOR_CLONES = {"TIPSTATS_CACHE_DIR"}
 
 
 def tree_digests(root: Path) -> dict[str, str]:
@@ -294,7 +300,7 @@ def fresh_clones(count: int = 2) -> dict:
     """``make all`` in ``count`` fresh clones of HEAD, each in a folder of another name and depth, environment
     included (uv's download cache is the machine's, as for any clone here); then every file of the clones,
     outputs included, compared byte for byte. Baseline: ``git clone`` of the same commit."""
-    env = {k: v for k, v in CLEAN_ENV.items() if k not in MAKE_VARIABLES}
+    env = {k: v for k, v in CLEAN_ENV.items() if k not in NOT_FOR_CLONES}
     seconds, clone_seconds, trees = [], [], []
     commit = run(
         ["git", "rev-parse", "HEAD"]
