@@ -46,9 +46,8 @@ def setup() -> None:
 
     for option, value in DISPLAY_OPTIONS.items():
         pd.set_option(option, value)
-    if (
-        "matplotlib_inline.config" in sys.modules
-    ):  # in a kernel after `%matplotlib inline` (never imported here)
+    # in a kernel after `%matplotlib inline` (never imported here: a plain process stays without IPython)
+    if "matplotlib_inline.config" in sys.modules:
         from matplotlib_inline.config import InlineBackend
 
         InlineBackend.instance().print_figure_kwargs = dict(INLINE_FIGURE_KWARGS)

@@ -167,17 +167,10 @@ def audit(
         # nor for their time, when it runs before or beside the build's claims step)
         from tipstats.cache import cached_frame
 
-        if notebook is None:
-            table = cached_frame("claims_audit", _default_audit, keep=_no_failure)
-        else:
-            table = cached_frame(
-                f"claims_audit.{notebook}", lambda: _default_audit(notebook), keep=_no_failure
-            )
+        name = "claims_audit" if notebook is None else f"claims_audit.{notebook}"
+        table = cached_frame(name, lambda: _audit_of(load_registry(), notebook, None), keep=_no_failure)
     else:
-        frame = load_registry() if registry is None else registry
-        if notebook is not None:
-            frame = frame[frame["see_also"] == notebook]
-        table = _verdicts(frame, inputs)
+        table = _audit_of(load_registry() if registry is None else registry, notebook, inputs)
     if notebook is None:
         return table
     return table.loc[table["see_also"] == notebook, READING_COLUMNS].reset_index(drop=True)
@@ -195,9 +188,9 @@ def _verdicts(frame: pd.DataFrame, inputs: Mapping[str, Any] | None) -> pd.DataF
     return pd.DataFrame(rows, columns=COLUMNS).astype("str")
 
 
-def _default_audit(notebook: str | None = None) -> pd.DataFrame:
-    frame = load_registry()
-    return _verdicts(frame if notebook is None else frame[frame["see_also"] == notebook], None)
+def _audit_of(frame: pd.DataFrame, notebook: str | None, inputs: Mapping[str, Any] | None) -> pd.DataFrame:
+    """The verdicts of ``frame``'s claims, or of those ``notebook`` shows."""
+    return _verdicts(frame if notebook is None else frame[frame["see_also"] == notebook], inputs)
 
 
 def _no_failure(table: pd.DataFrame) -> bool:
