@@ -141,3 +141,19 @@ def _t_inference(params: Any, bse: Any, df: Any) -> tuple[np.ndarray, ...]:
         np.where(ok, params + crit * bse, nan),
         np.where(ok, p, nan),
     )
+
+
+#: Relative size below which two estimates are the same number: a refit that leaves out a country the estimate
+#: does not depend on differs from the full fit by floating-point noise, about 1e-16 (least squares), 1e-14 (the
+#: Poisson's iterations) and 1e-10 (the imputation's iterative fixed effects) of the estimate, and those last bits
+#: differ between CPUs. The tables print 6 significant digits.
+NUMERICAL_ZERO = 1e-9
+
+
+def change_beyond_noise(value, reference):
+    """``value - reference``, with 0 where the two differ by at most :data:`NUMERICAL_ZERO` of their size, so
+    that noise neither prints as a change nor orders a ranking (elementwise on arrays; NaN stays NaN)."""
+    value, reference = np.asarray(value, dtype="float64"), np.asarray(reference, dtype="float64")
+    change = value - reference
+    scale = np.maximum(np.maximum(np.abs(value), np.abs(reference)), 1.0)
+    return np.where(np.abs(change) <= NUMERICAL_ZERO * scale, 0.0, change)

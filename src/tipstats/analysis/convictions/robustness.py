@@ -44,6 +44,7 @@ from tipstats.analysis.convictions._base import (
     _default,
     _sort,
     _t_inference,
+    change_beyond_noise,
 )
 from tipstats.analysis.convictions.bounds import (
     AVERAGED_BASE,
@@ -167,10 +168,11 @@ def leave_one_out(
                              "value": full, "iso3": c,
                              "value_without": _rate_ratio_point(rest, estimator, estimand)})  # fmt: skip
     out = pd.DataFrame(rows)
+    without, value = out["value_without"].to_numpy(dtype="float64"), out["value"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        shift = np.log(
-            out["value_without"].to_numpy(dtype="float64") / out["value"].to_numpy(dtype="float64")
-        )
+        shift = np.log(without / value)
+    # a country the ratio does not depend on shifts it by noise only: 0, the same on every CPU
+    shift = np.where(change_beyond_noise(without, value) == 0, 0.0, shift)
     out["log_shift"] = shift
     keys = ["quantity", "sample", "estimator", "estimand"]
     size = np.where(np.isfinite(shift), np.abs(shift), np.inf)

@@ -43,6 +43,7 @@ from tipstats.analysis.convictions._base import (
     WINDOW,
     _default,
     _require,
+    change_beyond_noise,
 )
 from tipstats.analysis.convictions.panel import analysis_panel
 from tipstats.cache import cached_when_default
@@ -452,7 +453,9 @@ def leave_one_country_out(
     One row per specification and dropped country: ``post_average`` (equal-weight average of the post-period
     estimates, event times 0 to ``event_window[1]``) without it, ``full_post_average`` with every country,
     ``change`` (without minus with), the country's ``role`` and ``rank`` (1 = the largest absolute change within
-    the specification). ``n_countries`` is the number of countries of the refit.
+    the specification). ``n_countries`` is the number of countries of the refit. A change within
+    :data:`~tipstats.analysis.convictions._base.NUMERICAL_ZERO` of the full average is floating-point noise (its last bits differ between CPUs) and is
+    reported as 0, so the table and its ranks are the same on every machine.
     """
     conv = _default(convictions, "convictions")
     leg = _default(legislation, "legislation")
@@ -480,7 +483,7 @@ def leave_one_country_out(
                     "n_countries": int(fit.data["u"].nunique()),
                     "post_average": value,
                     "full_post_average": full,
-                    "change": value - full,
+                    "change": float(change_beyond_noise(value, full)),
                 }
             )
     out = pd.DataFrame(rows)
