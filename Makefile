@@ -6,7 +6,8 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 # Independent targets (figures, notebooks, tables, claims) run in parallel, one job per core by default
 # (`make JOBS=1 ...` for one at a time); a target's output is printed whole when it is done.
-JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# (nproc obeys OMP_NUM_THREADS, which this Makefile exports: a make run by a recipe, as `make bench`'s, got one job)
+JOBS ?= $(shell env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 2)
 MAKEFLAGS += --jobs=$(JOBS) --output-sync=target
 # One BLAS thread: the event-study fits are small least-squares problems that threads only slow down, and a
 # thread count that varies between machines could change the last digits of the results.

@@ -140,3 +140,17 @@ def test_running_a_notebook_prints_no_kernel_warnings(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "without encryption" not in done.stderr and done.stderr.strip() == ""
+
+
+def test_make_runs_one_job_per_core_even_where_the_openmp_thread_count_is_one():
+    # nproc obeys OMP_NUM_THREADS, and the Makefile exports OMP_NUM_THREADS=1: a make started by a recipe
+    # (`make bench`'s builds) or by a shell that sets it ran every step one after the other.
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "JOBS"}}
+    out = subprocess.run(
+        ["make", "--no-print-directory", "--eval", "print-jobs: ; @echo $(JOBS)", "print-jobs"],
+        capture_output=True, text=True, cwd=REPO_DIR, env={**env, "OMP_NUM_THREADS": "1", "OMP_THREAD_LIMIT": "1"},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) == len(os.sched_getaffinity(0))
