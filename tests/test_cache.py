@@ -168,3 +168,54 @@ def test_a_notebook_audit_computes_only_its_own_claims_and_agrees_with_the_whole
         expected = whole.loc[whole["see_also"] == notebook, READING_COLUMNS].reset_index(drop=True)
         got = own.get(notebook)
         pd.testing.assert_frame_equal(got if got is not None else tipstats.audit(notebook=notebook), expected)
+
+
+def test_an_analysis_computes_with_one_blas_thread_whatever_the_caller_set(cache_folder):
+    import scipy.linalg  # noqa: F401  (its BLAS loaded, so that the caller's limit below reaches it too)
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    seen = []
+
+    @cache.cached_when_default
+    def analysis(frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        seen.append(
+            {lib["filepath"]: lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+        )
+        return pd.DataFrame({"x": [1]})
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        analysis(pd.DataFrame({"x": [0]}))  # computed: frames of the caller's own
+        analysis()  # computed once, then kept
+        analysis()
+        outside = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert len(seen) == 2 and all(seen) and all(set(threads.values()) == {1} for threads in seen)
+    assert len(seen[0]) >= 2  # numpy's BLAS and scipy's own
+    assert set(outside) == {2}  # the caller's setting is back afterwards
+
+
+# The last bits of a least-squares fit depend on how many BLAS threads split its sums: the same figure came out
+# with other pixels from a shell (two threads) than from make (one), through results kept in the cache.
+EVENT_STUDY = """
+import hashlib, sys
+import pandas as pd
+from tipstats.analysis.convictions import staggered_design as sd
+table = sd.estimator_comparison(yardsticks=(sd.YARDSTICK_KELLEY,))
+print(hashlib.sha256(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes()).hexdigest())
+"""
+
+
+def test_the_event_study_has_the_same_bits_with_one_or_two_blas_threads_in_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    runs = []
+    for threads in ("1", "2"):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
+        env["TIPSTATS_CACHE_DIR"] = "off"
+        runs.append(
+            subprocess.Popen([sys.executable, "-c", EVENT_STUDY], env=env, stdout=subprocess.PIPE, text=True)
+        )
+    digests = [run.communicate(timeout=300)[0].strip() for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert digests[0] == digests[1] and len(digests[0]) == 64

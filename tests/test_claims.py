@@ -1212,3 +1212,28 @@ def test_cli_on_the_real_audit(audit, tmp_path):
     text = out.read_text()
     assert len(re.findall(r"\n\| p\d", text)) == len(load_registry())
     assert "| p75_call4_year | 75 |" in text
+
+
+def test_the_registry_is_validated_once_per_process_until_its_file_changes(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    import tipstats.claims_audit.registry as reg
+
+    path = tmp_path / "claims.csv"
+    shutil.copy(reg.REFERENCE_DIR / reg.REGISTRY_FILE, path)
+    calls = []
+    validate = reg.validate_registry
+    monkeypatch.setattr(reg, "validate_registry", lambda *a, **k: calls.append(1) or validate(*a, **k))
+    first = reg.load_registry(path)
+    first.loc[first.index[0], "quote"] = "changed by the caller"  # a caller's copy, not the kept frame
+    second = reg.load_registry(path)
+    assert (
+        len(calls) == 1
+        and second.equals(reg.load_registry(path))
+        and second["quote"].iloc[0] != "changed by the caller"
+    )
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")  # one claim fewer
+    os.utime(path, ns=(1, 1))
+    assert len(reg.load_registry(path)) == len(second) - 1 and len(calls) == 2

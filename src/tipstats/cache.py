@@ -20,6 +20,7 @@ written is skipped silently: the result is then computed, never wrong.
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import os
 import pickle
@@ -71,6 +72,24 @@ def inputs_key() -> str:
     return digest.hexdigest()
 
 
+def one_blas_thread():
+    """A context in which the BLAS libraries (numpy's and scipy's OpenBLAS) use one thread.
+
+    A result computed with two BLAS threads differs from one computed with one in its last bits (the sums
+    are split differently), enough to move a pixel of a figure; a result must not depend on the caller's
+    environment (``OPENBLAS_NUM_THREADS``), least of all a kept one that other processes read. The models
+    here are small, so one thread is also the faster.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # no analysis extra (which brings it): nothing computed then uses BLAS much
+        return contextlib.nullcontext()
+    # scipy brings its own BLAS, and the limit reaches only the libraries loaded when it is set
+    with contextlib.suppress(ImportError):
+        import scipy.linalg  # noqa: F401
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def cached_frame(
     name: str, compute: Callable[[], pd.DataFrame], *, keep: Callable[[pd.DataFrame], bool] | None = None
 ) -> pd.DataFrame:
@@ -80,11 +99,13 @@ def cached_frame(
     """
     folder = cache_dir()
     if folder is None:
-        return compute()
+        with one_blas_thread():
+            return compute()
     try:
         path = folder / f"{name}-{inputs_key()}.pickle"
     except OSError:
-        return compute()
+        with one_blas_thread():
+            return compute()
     try:
         with path.open("rb") as handle:
             frame = pickle.load(handle)  # written by this module only (below), never received
@@ -92,7 +113,8 @@ def cached_frame(
             return frame.copy()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         pass
-    frame = compute()
+    with one_blas_thread():
+        frame = compute()
     if keep is None or keep(frame):
         _store(folder, name, path, frame)
     return frame.copy()
@@ -135,7 +157,8 @@ def cached_when_default(function: Callable[..., pd.DataFrame]) -> Callable[..., 
 
     def compute(*args, **kwargs) -> pd.DataFrame:
         COMPUTED[qualified] += 1
-        return function(*args, **kwargs)
+        with one_blas_thread():
+            return function(*args, **kwargs)
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):

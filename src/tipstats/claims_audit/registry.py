@@ -20,8 +20,15 @@ from pandera.typing import Series
 
 from tipstats.errors import DataValidationError, Failure, row_number
 from tipstats.io import read_raw_csv
-from tipstats.paths import REFERENCE_DIR
-from tipstats.report import MONTH_NAMES, REPORT_SOURCE_ID, normalise, paragraph_text, report_text
+from tipstats.paths import RAW_DIR, REFERENCE_DIR
+from tipstats.report import (
+    MONTH_NAMES,
+    REPORT_RAW_PATH,
+    REPORT_SOURCE_ID,
+    normalise,
+    paragraph_text,
+    report_text,
+)
 
 REGISTRY_FILE = "claims.csv"
 
@@ -430,9 +437,31 @@ def load_registry(
     Raises :class:`~tipstats.errors.DataValidationError` listing every failing row.
     """
     path = Path(path) if path is not None else REFERENCE_DIR / REGISTRY_FILE
+    # the same files read again in one process (each figure asks for the registry) are not validated again
+    key = (
+        (str(path.resolve()), _file_state(path), _file_state(RAW_DIR / REPORT_RAW_PATH))
+        if text is None
+        else None
+    )
+    if key is not None and (key, check_quotes) in _LOADED:
+        return _LOADED[key, check_quotes].copy(deep=False)
     frame = validate_registry(read_raw_csv(path, str(path)), str(path))
     if check_quotes:
         failures = quote_failures(frame, report_text() if text is None else text, str(path))
         if failures:
             raise DataValidationError(failures)
-    return frame
+    if key is not None:
+        _LOADED[key, check_quotes] = frame
+    return frame.copy(deep=False)
+
+
+#: Registries validated in this process, by file and the state of the file and of the report's text.
+_LOADED: dict[tuple, pd.DataFrame] = {}
+
+
+def _file_state(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
