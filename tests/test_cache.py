@@ -174,23 +174,27 @@ def test_an_analysis_computes_with_one_blas_thread_whatever_the_caller_set(cache
     import scipy.linalg  # noqa: F401  (its BLAS loaded, so that the caller's limit below reaches it too)
     from threadpoolctl import threadpool_info, threadpool_limits
 
+    def blas_threads() -> dict[str, int]:
+        return {lib["filepath"]: lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
     seen = []
 
     @cache.cached_when_default
     def analysis(frame: pd.DataFrame | None = None) -> pd.DataFrame:
-        seen.append(
-            {lib["filepath"]: lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
-        )
+        seen.append(blas_threads())
         return pd.DataFrame({"x": [1]})
 
     with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
         analysis(pd.DataFrame({"x": [0]}))  # computed: frames of the caller's own
         analysis()  # computed once, then kept
         analysis()
-        outside = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
-    assert len(seen) == 2 and all(seen) and all(set(threads.values()) == {1} for threads in seen)
+        after = blas_threads()
+    # the caller's two threads (a single-threaded build, as diff-diff's own OpenBLAS, stays at 1)
+    assert 2 in before.values()
+    assert len(seen) == 2 and all(set(threads.values()) == {1} for threads in seen)
     assert len(seen[0]) >= 2  # numpy's BLAS and scipy's own
-    assert set(outside) == {2}  # the caller's setting is back afterwards
+    assert after == before  # the caller's setting is back afterwards
 
 
 # The last bits of a least-squares fit depend on how many BLAS threads split its sums: the same figure came out
@@ -219,3 +223,30 @@ def test_the_event_study_has_the_same_bits_with_one_or_two_blas_threads_in_the_e
     digests = [run.communicate(timeout=300)[0].strip() for run in runs]
     assert all(run.returncode == 0 for run in runs)
     assert digests[0] == digests[1] and len(digests[0]) == 64
+
+
+FIRST_FIGURE = """
+import sys
+from tipstats.figures import _claims
+frame = _claims.registry()
+print(len(frame), "pandera" in sys.modules)
+"""
+
+
+def test_a_figure_reads_the_validated_registry_without_pandera_once_it_is_kept(cache_folder):
+    # The first figure of every notebook validated the claims registry, importing pandera (and with it
+    # hypothesis): most of a second per notebook. Kept once validated, it is read back without either.
+    import subprocess
+    import sys
+
+    from tipstats.claims_audit.registry import load_registry
+
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", FIRST_FIGURE], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    rows = str(len(load_registry()))
+    assert runs == [[rows, "True"], [rows, "False"]]  # validated once, then read back
+    assert len(list(cache_folder.glob("tipstats.claims_audit.registry.load_registry-*.pickle"))) == 1
