@@ -227,13 +227,15 @@ def test_the_event_study_has_the_same_bits_with_one_or_two_blas_threads_in_the_e
 
 FIRST_FIGURE = """
 import sys
+import tipstats
 from tipstats.figures import _claims
 frame = _claims.registry()
+tipstats.audit(notebook="02-legislation")  # how every notebook closes
 print(len(frame), "pandera" in sys.modules)
 """
 
 
-def test_a_figure_reads_the_validated_registry_without_pandera_once_it_is_kept(cache_folder):
+def test_a_notebook_reads_the_validated_registry_without_pandera_once_it_is_kept(cache_folder):
     # The first figure of every notebook validated the claims registry, importing pandera (and with it
     # hypothesis): most of a second per notebook. Kept once validated, it is read back without either.
     import subprocess

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
 from tipstats.errors import DataValidationError, Failure, row_number
 from tipstats.io import read_raw_csv
@@ -138,94 +136,6 @@ def number_value(word: str) -> int | float:
 
 
 PARAGRAPH = r"^\d{1,2}(\([a-z]\))?(, footnote \d{1,2})?$"
-
-
-class ClaimsRegistry(pa.DataFrameModel):
-    """``data/reference/claims.csv``: one row per quantitative statement of A/76/120."""
-
-    claim_id: Series[str] = pa.Field(
-        unique=True,
-        str_matches=r"^p\d{2}[a-z]?_[a-z0-9_]+$",
-        description="Identifier: p + two-digit paragraph (+ sub-paragraph letter) + short name.",
-    )
-    paragraph: Series[str] = pa.Field(
-        str_matches=PARAGRAPH, description="Paragraph of the report, e.g. `5`, `38(a)`, `5, footnote 1`."
-    )
-    quote: Series[str] = pa.Field(
-        str_length={"min_value": 10}, description="The report's words, verbatim (white space normalised)."
-    )
-    quantity: Series[str] = pa.Field(description="What is counted or dated, in plain words.")
-    reported_value: Series[str] = pa.Field(
-        nullable=True,
-        str_matches=r"^(\d+(\.\d+)?|\d{4}-\d{2}(-\d{2})?)$",
-        description="The reported number (digits, no separators) or date (YYYY-MM-DD, or YYYY-MM for a month); "
-        "empty for a comparison.",
-    )
-    unit: Series[str] = pa.Field(isin=list(UNITS), description="Unit of `reported_value`.")
-    comparator: Series[str] = pa.Field(isin=list(COMPARATORS), description="How the report bounds the value.")
-    reference_date: Series[str] = pa.Field(
-        nullable=True,
-        str_matches=PARTIAL_DATE,
-        description="Date the value refers to (YYYY, YYYY-MM or YYYY-MM-DD).",
-    )
-    period_start: Series[str] = pa.Field(
-        nullable=True, str_matches=PARTIAL_DATE, description="Start of the period."
-    )
-    period_end: Series[str] = pa.Field(
-        nullable=True, str_matches=PARTIAL_DATE, description="End of the period."
-    )
-    rule: Series[str] = pa.Field(
-        str_matches=r"^[a-z][a-z_]*$",
-        description="The rule kind that checks the claim (see `tipstats.claims_audit.rules`).",
-    )
-    params: Series[str] = pa.Field(
-        nullable=True,
-        description="The rule kind's parameters, a JSON object (quantities, window, patterns ...); "
-        "empty when it takes none.",
-    )
-    data_needed: Series[str] = pa.Field(
-        nullable=True,
-        description="The data that would decide the claim where the tipstats datasets cannot, in words.",
-    )
-    origin: Series[str] = pa.Field(
-        isin=["issue", "added"],
-        description="`issue`: listed in issue 5; `added`: a further statement found by reading the whole report.",
-    )
-    see_also: Series[str] = pa.Field(isin=list(NOTEBOOKS), description="Notebook that shows the evidence.")
-    source_id: Series[str] = pa.Field(isin=[REPORT_SOURCE_ID], description="Source of the quote: the report.")
-    note: Series[str] = pa.Field(nullable=True, description="Reviewer's note on the reading of the quote.")
-
-    class Config:
-        strict = True
-        coerce = False
-        ordered = True
-
-    @pa.dataframe_check(
-        error="a value is required unless the comparator is 'higher than' or a vague quantifier"
-    )
-    def value_present(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["reported_value"].notna() | df["comparator"].isin(["higher than", *VAGUE])
-
-    @pa.dataframe_check(error="unit 'date' needs a date as reported_value, other units a number")
-    def value_matches_unit(cls, df: pd.DataFrame) -> Series[bool]:
-        is_date = df["reported_value"].fillna("").str.fullmatch(r"\d{4}-\d{2}(-\d{2})?")
-        return df["reported_value"].isna() | (is_date == (df["unit"] == "date"))
-
-    @pa.dataframe_check(error="the reported value is not written in the quote")
-    def value_in_quote(cls, df: pd.DataFrame) -> Series[bool]:
-        return pd.Series(
-            [
-                value_written(q, v, u)
-                for q, v, u in zip(df["quote"], df["reported_value"], df["unit"], strict=True)
-            ],
-            index=df.index,
-        )
-
-    @pa.dataframe_check(error="period_start is after period_end")
-    def period_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        start = df["period_start"].map(lambda s: date_bounds(s)[0], na_action="ignore")
-        end = df["period_end"].map(lambda s: date_bounds(s)[1], na_action="ignore")
-        return start.isna() | end.isna() | (start <= end)
 
 
 @dataclass(frozen=True)
@@ -419,7 +329,8 @@ def rule_failures(registry: pd.DataFrame, file: str = REGISTRY_FILE) -> list[Fai
 
 
 def validate_registry(frame: pd.DataFrame, file: str = REGISTRY_FILE) -> pd.DataFrame:
-    """Validate a registry frame with :class:`ClaimsRegistry` and the rule kinds (all failures at once)."""
+    """Validate a registry frame with :class:`~tipstats.claims_audit.registry_model.ClaimsRegistry` and the rule kinds (all failures at once)."""
+    from tipstats.claims_audit.registry_model import ClaimsRegistry
     from tipstats.schemas.base import validate
 
     frame = validate(ClaimsRegistry, frame, file)
@@ -436,6 +347,7 @@ def load_registry(
 
     Raises :class:`~tipstats.errors.DataValidationError` listing every failing row.
     """
+    packaged = path is None and text is None and check_quotes
     path = Path(path) if path is not None else REFERENCE_DIR / REGISTRY_FILE
     # the same files read again in one process (each figure asks for the registry) are not validated again
     key = (
@@ -445,14 +357,30 @@ def load_registry(
     )
     if key is not None and (key, check_quotes) in _LOADED:
         return _LOADED[key, check_quotes].copy(deep=False)
+    if packaged:
+        # validated once per change of the registry, the report or the code, and kept in the results cache:
+        # read back, it needs no pandera (whose import is most of a second of every notebook)
+        from tipstats.cache import cached_frame
+
+        frame = cached_frame(REGISTRY_CACHE_NAME, lambda: _validated(path, None, True))
+    else:
+        frame = _validated(path, text, check_quotes)
+    if key is not None:
+        _LOADED[key, check_quotes] = frame
+    return frame.copy(deep=False)
+
+
+#: The name of the validated packaged registry in the results cache (:mod:`tipstats.cache`).
+REGISTRY_CACHE_NAME = "tipstats.claims_audit.registry.load_registry"
+
+
+def _validated(path: Path, text: str | None, check_quotes: bool) -> pd.DataFrame:
     frame = validate_registry(read_raw_csv(path, str(path)), str(path))
     if check_quotes:
         failures = quote_failures(frame, report_text() if text is None else text, str(path))
         if failures:
             raise DataValidationError(failures)
-    if key is not None:
-        _LOADED[key, check_quotes] = frame
-    return frame.copy(deep=False)
+    return frame
 
 
 #: Registries validated in this process, by file and the state of the file and of the report's text.

@@ -9,22 +9,12 @@ import pandas as pd
 
 
 def registry(frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The claims registry indexed by ``claim_id`` (``frame`` if given, else the validated file).
-
-    The validated file comes from the results cache while the registry, the report and the code are unchanged:
-    validating it needs pandera, whose import is most of a second of every notebook's first figure.
-    """
+    """The claims registry indexed by ``claim_id`` (``frame`` if given, else the validated file)."""
     if frame is None:
-        from tipstats.cache import cached_frame
+        from tipstats.claims_audit.registry import load_registry
 
-        frame = cached_frame("tipstats.claims_audit.registry.load_registry", _validated_registry)
+        frame = load_registry()
     return frame.set_index("claim_id", drop=False)
-
-
-def _validated_registry() -> pd.DataFrame:
-    from tipstats.claims_audit.registry import load_registry
-
-    return load_registry()
 
 
 def claim(frame: pd.DataFrame, claim_id: str) -> pd.Series:
