@@ -120,14 +120,20 @@ def _fit_count_model(frame: pd.DataFrame, group: str, reference: str, model: str
 
     sm = require("statsmodels.api", "the convictions count model (tipstats.analysis.convictions)")
 
-    data = frame[frame["usable"] & (frame["population"] > 0)].reset_index(drop=True)
-    present = set(data[group])  # once, not once per level
+    # numpy bookkeeping: the bounds and leave-one-out refit this model hundreds of times, and pandas'
+    # per-call overhead (masks, nunique, concat of dummies) cost as much as the fit itself
+    population = frame["population"].to_numpy(dtype="float64", na_value=np.nan)
+    keep = frame["usable"].to_numpy(dtype=bool) & (population > 0)
+    cohort = frame[group].to_numpy(dtype=object)[keep]
+    groups, countries = pd.factorize(frame["iso3"].to_numpy(dtype=object)[keep], sort=True)
+    year = frame["year"].to_numpy()[keep]
+    present = set(cohort)  # once, not once per level
     levels = [level for level in _ORDERS["cohort"] if level in present]
-    n_obs, n_countries = len(data), int(data["iso3"].nunique())
-    counts = {
-        level: (int((data[group] == level).sum()), int(data.loc[data[group] == level, "iso3"].nunique()))
-        for level in levels
-    }
+    n_obs, n_countries = len(cohort), len(countries)
+    counts = {}
+    for level in levels:
+        rows = cohort == level
+        counts[level] = (int(rows.sum()), int(np.unique(groups[rows]).size))
     base = {
         "n_obs": n_obs,
         "n_countries": n_countries,
@@ -147,18 +153,19 @@ def _fit_count_model(frame: pd.DataFrame, group: str, reference: str, model: str
              "t_df": np.nan, "converged": False, "dispersion_alpha": np.nan, "note": note}
             for level in others
         ]  # fmt: skip
-    years = sorted(data["year"].unique())
-    exog = pd.concat(
-        [
-            pd.DataFrame({"const": np.ones(n_obs)}),
-            _dummies(data[group], others, "cohort"),
-            _dummies(data["year"], years[1:], "year"),
-        ],
-        axis=1,
-    )
-    endog = data["convicted"].to_numpy(dtype="float64")
-    offset = np.log(data["population"].to_numpy(dtype="float64"))
-    groups = pd.factorize(data["iso3"], sort=True)[0]
+    years = sorted(np.unique(year).tolist())
+    names = ["const", *(f"cohort[{level}]" for level in others), *(f"year[{y}]" for y in years[1:])]
+    # column-major, as pandas hands a frame of dummies to statsmodels: the same bits from the same solver
+    exog = np.zeros((n_obs, len(names)), dtype="float64", order="F")
+    exog[:, 0] = 1.0
+    for j, level in enumerate(others, start=1):
+        exog[:, j] = cohort == level
+    first_year = 1 + len(others)
+    for j, y in enumerate(years[1:], start=first_year):
+        exog[:, j] = year == y
+    exog = pd.DataFrame(exog, columns=names, copy=False)
+    endog = frame["convicted"].to_numpy(dtype="float64", na_value=np.nan)[keep]
+    offset = np.log(population[keep])
     cluster = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
     alpha = np.nan
     if model == POISSON:
