@@ -158,7 +158,7 @@ def test_the_environment_holds_exactly_the_locked_versions():
         [str(UV), "pip", "freeze", "--python", sys.executable, "--exclude-editable"],
         capture_output=True, text=True, env=env, check=True,
     ).stdout  # fmt: skip
-    # uv itself is bootstrapped by pip from tools/uv-requirements.txt (hash-pinned there), and pip and setuptools
-    # come with `python -m venv`: not the lock's
-    installed_pins = {p for p in _pins(installed) if p.split("==")[0] not in {"uv", "pip", "setuptools"}}
+    # uv itself is bootstrapped by pip from tools/uv-requirements.txt (hash-pinned there), and where the venv had
+    # to get a pip from ensurepip, setuptools came with it: not the lock's (pip is, a dev dependency)
+    installed_pins = {p for p in _pins(installed) if p.split("==")[0] not in {"uv", "setuptools"}}
     assert installed_pins == _pins(locked)
