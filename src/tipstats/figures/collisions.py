@@ -162,7 +162,9 @@ def _ink_boxes(text: Text, renderer) -> list[_Box]:
     if not (np.isfinite(x) and np.isfinite(y)):
         return []
     boxes = []
-    for line, _wad, (dx, dy) in info:
+    for entry in info:
+        # matplotlib 3.11 gives (line, (w, h, d), (x, y)) per line, 3.9 (the lowest we allow) (line, (w, h), x, y)
+        line, (dx, dy) = entry[0], (entry[2] if len(entry) == 3 else entry[2:4])
         clean, ismath = text._preprocess_math(line)
         if not clean.strip():
             continue
