@@ -13,6 +13,8 @@ MAKEFLAGS += --jobs=$(JOBS) --output-sync=target
 # thread count that varies between machines could change the last digits of the results.
 export OPENBLAS_NUM_THREADS = 1
 export OMP_NUM_THREADS = 1
+# diff-diff's Rust backend likewise (one thread per core by default; tipstats.cache.one_thread sets it too)
+export RAYON_NUM_THREADS = 1
 
 PYTHON ?= python3
 VENV := .venv

@@ -170,7 +170,9 @@ def test_a_notebook_audit_computes_only_its_own_claims_and_agrees_with_the_whole
         pd.testing.assert_frame_equal(got if got is not None else tipstats.audit(notebook=notebook), expected)
 
 
-def test_an_analysis_computes_with_one_blas_thread_whatever_the_caller_set(cache_folder):
+def test_an_analysis_computes_with_one_thread_whatever_the_caller_set(cache_folder, monkeypatch):
+    import os
+
     import scipy.linalg  # noqa: F401  (its BLAS loaded, so that the caller's limit below reaches it too)
     from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -179,11 +181,15 @@ def test_an_analysis_computes_with_one_blas_thread_whatever_the_caller_set(cache
 
     seen = []
 
+    rayon = []
+
     @cache.cached_when_default
     def analysis(frame: pd.DataFrame | None = None) -> pd.DataFrame:
         seen.append(blas_threads())
+        rayon.append(os.environ.get("RAYON_NUM_THREADS"))
         return pd.DataFrame({"x": [1]})
 
+    monkeypatch.setenv("RAYON_NUM_THREADS", "4")
     with threadpool_limits(limits=2, user_api="blas"):
         before = blas_threads()
         analysis(pd.DataFrame({"x": [0]}))  # computed: frames of the caller's own
@@ -195,10 +201,11 @@ def test_an_analysis_computes_with_one_blas_thread_whatever_the_caller_set(cache
     assert len(seen) == 2 and all(set(threads.values()) == {1} for threads in seen)
     assert len(seen[0]) >= 2  # numpy's BLAS and scipy's own
     assert after == before  # the caller's setting is back afterwards
+    assert rayon == ["1", "1"] and os.environ.get("RAYON_NUM_THREADS") == "4"  # diff-diff's pool: the same
 
 
-# The last bits of a least-squares fit depend on how many BLAS threads split its sums: the same figure came out
-# with other pixels from a shell (two threads) than from make (one), through results kept in the cache.
+# The last bits of a fit depend on how many threads split its sums: the same figure came out with other pixels
+# from a shell (two BLAS threads) than from make (one), through results kept in the cache.
 EVENT_STUDY = """
 import hashlib, sys
 import pandas as pd
@@ -208,15 +215,17 @@ print(hashlib.sha256(pd.util.hash_pandas_object(table, index=True).to_numpy().to
 """
 
 
-def test_the_event_study_has_the_same_bits_with_one_or_two_blas_threads_in_the_environment():
+def test_the_event_study_has_the_same_bits_whatever_the_thread_counts_of_the_environment():
+    # BLAS threads (OPENBLAS_NUM_THREADS) and diff-diff's Rust pool (RAYON_NUM_THREADS, else one per core: another
+    # machine's count) both changed the last bits
     import os
     import subprocess
     import sys
 
     runs = []
-    for threads in ("1", "2"):
+    for threads in ("1", "3"):
         env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
-        env["TIPSTATS_CACHE_DIR"] = "off"
+        env.update({"RAYON_NUM_THREADS": threads, "TIPSTATS_CACHE_DIR": "off"})
         runs.append(
             subprocess.Popen([sys.executable, "-c", EVENT_STUDY], env=env, stdout=subprocess.PIPE, text=True)
         )

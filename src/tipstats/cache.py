@@ -72,22 +72,38 @@ def inputs_key() -> str:
     return digest.hexdigest()
 
 
-def one_blas_thread():
-    """A context in which the BLAS libraries (numpy's and scipy's OpenBLAS) use one thread.
+@contextlib.contextmanager
+def one_thread():
+    """A context in which the libraries that split sums between threads use one thread, so that a result has the
+    same bits whatever the machine's cores and the caller's settings.
 
-    A result computed with two BLAS threads differs from one computed with one in its last bits (the sums
-    are split differently), enough to move a pixel of a figure; a result must not depend on the caller's
-    environment (``OPENBLAS_NUM_THREADS``), least of all a kept one that other processes read. The models
-    here are small, so one thread is also the faster.
+    - BLAS (numpy's and scipy's OpenBLAS): a result computed with two threads differs in its last bits from one
+      computed with one, enough to move a pixel of a figure (``OPENBLAS_NUM_THREADS`` of the caller); limited with
+      threadpoolctl while the context lasts.
+    - diff-diff's Rust backend (rayon): its thread pool has one thread per core unless ``RAYON_NUM_THREADS`` says
+      otherwise, and its sums differ with the count. The pool is made at its first use in a process, so the
+      variable is set here for that moment (and put back after); a process that used diff-diff's parallel code
+      before its first tipstats computation keeps the pool it made.
+    The models here are small: one thread is also the faster.
     """
+    previous = os.environ.get("RAYON_NUM_THREADS")
+    os.environ["RAYON_NUM_THREADS"] = "1"
     try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # no analysis extra (which brings it): nothing computed then uses BLAS much
-        return contextlib.nullcontext()
-    # scipy brings its own BLAS, and the limit reaches only the libraries loaded when it is set
-    with contextlib.suppress(ImportError):
-        import scipy.linalg  # noqa: F401
-    return threadpool_limits(limits=1, user_api="blas")
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # no analysis extra (which brings it): nothing computed then uses BLAS much
+            yield
+            return
+        # scipy brings its own BLAS, and the limit reaches only the libraries loaded when it is set
+        with contextlib.suppress(ImportError):
+            import scipy.linalg  # noqa: F401
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield
+    finally:
+        if previous is None:
+            os.environ.pop("RAYON_NUM_THREADS", None)
+        else:
+            os.environ["RAYON_NUM_THREADS"] = previous
 
 
 def cached_frame(
@@ -99,12 +115,12 @@ def cached_frame(
     """
     folder = cache_dir()
     if folder is None:
-        with one_blas_thread():
+        with one_thread():
             return compute()
     try:
         path = folder / f"{name}-{inputs_key()}.pickle"
     except OSError:
-        with one_blas_thread():
+        with one_thread():
             return compute()
     try:
         with path.open("rb") as handle:
@@ -113,7 +129,7 @@ def cached_frame(
             return frame.copy()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         pass
-    with one_blas_thread():
+    with one_thread():
         frame = compute()
     if keep is None or keep(frame):
         _store(folder, name, path, frame)
@@ -157,7 +173,7 @@ def cached_when_default(function: Callable[..., pd.DataFrame]) -> Callable[..., 
 
     def compute(*args, **kwargs) -> pd.DataFrame:
         COMPUTED[qualified] += 1
-        with one_blas_thread():
+        with one_thread():
             return function(*args, **kwargs)
 
     @functools.wraps(function)
