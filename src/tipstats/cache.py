@@ -173,15 +173,15 @@ def cached_when_default(function: Callable[..., pd.DataFrame]) -> Callable[..., 
 
     def compute(*args, **kwargs) -> pd.DataFrame:
         COMPUTED[qualified] += 1
-        with one_thread():
-            return function(*args, **kwargs)
+        return function(*args, **kwargs)
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
         if any(bound.arguments.get(name) is not None for name in frame_parameters):
-            return compute(*args, **kwargs)
+            with one_thread():  # as cached_frame computes
+                return compute(*args, **kwargs)
         others = {k: v for k, v in bound.arguments.items() if k not in frame_parameters}
         options = hashlib.sha256(repr(sorted(others.items())).encode()).hexdigest()[:16]
         return cached_frame(f"{qualified}.{options}", lambda: compute(*args, **kwargs))

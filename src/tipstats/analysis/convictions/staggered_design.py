@@ -454,8 +454,9 @@ def leave_one_country_out(
     estimates, event times 0 to ``event_window[1]``) without it, ``full_post_average`` with every country,
     ``change`` (without minus with), the country's ``role`` and ``rank`` (1 = the largest absolute change within
     the specification). ``n_countries`` is the number of countries of the refit. A change within
-    :data:`~tipstats.analysis.convictions._base.NUMERICAL_ZERO` of the full average is floating-point noise (its last bits differ between CPUs) and is
-    reported as 0, so the table and its ranks are the same on every machine.
+    :data:`~tipstats.analysis.convictions._base.NUMERICAL_ZERO` of the full average is floating-point noise
+    (its last bits differ between CPUs) and is reported as 0, so the table and its ranks are the same on every
+    machine.
     """
     conv = _default(convictions, "convictions")
     leg = _default(legislation, "legislation")
